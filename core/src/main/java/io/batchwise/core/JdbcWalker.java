@@ -1,0 +1,136 @@
+package io.batchwise.core;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.JdbcStreamingWalk;
+
+/**
+ * Walks the rows of a native SQL query over plain JDBC in bounded memory, with the streaming fetch
+ * chosen for the connected driver ({@link FetchPlan}). Values are always bound as parameters.
+ *
+ * <pre>{@code
+ * try (Stream<String> names = JdbcWalker
+ *         .query(dataSource, "select name from customer where country = ?", row -> row.getString(1))
+ *         .parameters("NZ")
+ *         .stream()) {
+ *     names.forEach(out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Given a {@link DataSource}, the walk borrows one connection and returns it when it is
+ * closed. Given a {@link Connection}, the caller keeps ownership: the walk closes only its own
+ * statement and result set, and the connection is unusable for other statements while a
+ * streaming walk is open on it unless {@link ConnectionUse#SHARED} is chosen (see
+ * {@link FetchPlan}).
+ *
+ * <p>Transactions: the walk runs in whatever transaction state the connection is in; a
+ * streaming walk sees one consistent snapshot under InnoDB's default REPEATABLE READ when run
+ * inside a transaction.
+ */
+public final class JdbcWalker {
+    private JdbcWalker() {
+    }
+
+    /** A walk that borrows a connection from {@code dataSource} for its duration. */
+    public static <T> Builder<T> query(DataSource dataSource, String sql, RowMapper<T> mapper) {
+        Arguments.notNull("dataSource", dataSource, "pass the DataSource to read from");
+        return new Builder<>(dataSource, null, sql, mapper);
+    }
+
+    /** A walk on the caller's {@code connection}, which the walk never closes. */
+    public static <T> Builder<T> query(Connection connection, String sql, RowMapper<T> mapper) {
+        Arguments.notNull("connection", connection, "pass the Connection to read from");
+        return new Builder<>(null, connection, sql, mapper);
+    }
+
+    /**
+     * Options of one JDBC walk; {@link #open()} validates them and runs the query. A builder may be
+     * opened more than once; each {@code open()} runs the query afresh.
+     */
+    public static final class Builder<T> {
+        private final DataSource dataSource;
+        private final Connection connection;
+        private final String sql;
+        private final RowMapper<T> mapper;
+        private List<Object> parameters = List.of();
+        private int chunkSize = 1_000;
+        private Integer fetchSize;
+        private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
+
+        private Builder(DataSource dataSource, Connection connection, String sql, RowMapper<T> mapper) {
+            this.dataSource = dataSource;
+            this.connection = connection;
+            this.sql = Arguments.notBlank("sql", sql, "pass the SELECT to walk, with ? for every value");
+            this.mapper = Arguments.notNull("mapper", mapper, "pass a RowMapper that turns the current row into a value");
+        }
+
+        /** Values bound to the query's {@code ?} placeholders, in order. */
+        public Builder<T> parameters(Object... values) {
+            Arguments.notNull("values", values, "pass the parameter values, or none");
+            this.parameters = Arrays.asList(values.clone());
+            return this;
+        }
+
+        /** Rows per chunk for {@link Walk#forEachChunk}; default 1000. */
+        public Builder<T> chunkSize(int rows) {
+            this.chunkSize = Arguments.atLeastOne("chunkSize", rows, "pass the rows per chunk, e.g. 1000");
+            return this;
+        }
+
+        /**
+         * Overrides the fetch size Batchwise would choose ({@code 0} buffers the whole result: only for
+         * small results). Checked against the driver when the walk opens.
+         */
+        public Builder<T> fetchSize(int rows) {
+            if (rows < 0 && rows != Integer.MIN_VALUE) {
+                throw new IllegalArgumentException("fetchSize must be >= 0 or Integer.MIN_VALUE, was " + rows
+                        + "; pass the rows per round trip (e.g. 1000), or leave it unset to let Batchwise choose");
+            }
+            this.fetchSize = rows;
+            return this;
+        }
+
+        /** Whether other statements will run on the connection while the walk is open; default {@link ConnectionUse#EXCLUSIVE}. */
+        public Builder<T> connectionUse(ConnectionUse use) {
+            this.connectionUse = Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
+            return this;
+        }
+
+        /**
+         * Runs the query and returns the open walk; close it.
+         *
+         * @throws IllegalStateException if the caller's connection is closed, or another walk streams on it
+         * @throws BatchwiseException    if the connection cannot serve {@link ConnectionUse#SHARED}
+         */
+        public Walk<T> open() {
+            try {
+                if (connection != null && connection.isClosed()) {
+                    throw new IllegalStateException("connection is closed; pass an open Connection, or a DataSource");
+                }
+            } catch (SQLException e) {
+                throw new BatchwiseException("Could not check the connection: " + e.getMessage(), -1, e);
+            }
+            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, chunkSize, fetchSize,
+                    connectionUse);
+        }
+
+        /** {@link #open()} as a {@link Stream}; close the stream. */
+        public Stream<T> stream() {
+            return open().stream();
+        }
+
+        /** Opens the walk and hands every chunk to {@code handler}, closing the walk at the end or on failure. */
+        public long forEachChunk(Consumer<? super List<T>> handler) {
+            Arguments.notNull("handler", handler, "pass the code to run for each chunk");
+            return open().forEachChunk(handler);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.batchwise.core;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.Failures;
+
+/**
+ * A walk over every row of a result that may be far larger than the heap: a closeable,
+ * single-pass iterator, the one caller-facing shape shared by every Batchwise walker
+ * (streaming {@code yieldPer}, keyset pages, plain JDBC).
+ *
+ * <p>Rows arrive in chunks of {@link #chunkSize()}: the walker releases what it holds for one
+ * chunk (for an ORM walker, the entities in the persistence context) when the caller asks for
+ * the first row of the next chunk, so at most about one chunk is ever retained.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #hasNext()} fetches lazily and may run SQL; {@link #next()} past the end throws
+ *       {@link NoSuchElementException}.</li>
+ *   <li>{@link #close()} releases the result set, statement and any connection the walk owns.
+ *       It is idempotent, and the walk closes itself once exhausted. Always close a walk that
+ *       may be left early: use try-with-resources, {@link #stream()} in try-with-resources, or
+ *       {@link #forEachChunk(Consumer)}, which closes on return and on exception.</li>
+ *   <li>A walk is not thread-safe; use it from one thread.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (Walk<Order> orders = YieldPer.query(session, "from Order", Order.class).open()) {
+ *     while (orders.hasNext()) {
+ *         export(orders.next());
+ *     }
+ * }
+ * }</pre>
+ *
+ * @param <T> the row type
+ */
+public interface Walk<T> extends Iterator<T>, AutoCloseable {
+
+    /** Rows per chunk: what the walker holds at most before it releases it. */
+    int chunkSize();
+
+    /** Rows handed to the caller so far. */
+    long rowsRead();
+
+    /** Releases every resource of the walk; idempotent; never throws a checked exception. */
+    @Override
+    void close();
+
+    /**
+     * This walk as a sequential, ordered {@link Stream}. Closing the stream closes the walk, so use
+     * it in try-with-resources when it may be abandoned before its end. An exception thrown by an
+     * action of the stream that was caused by the walker's connection being busy is rethrown as a
+     * {@link BatchwiseException} that explains it.
+     */
+    default Stream<T> stream() {
+        Spliterator<T> rows = Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED);
+        return StreamSupport.stream(new ExplainingSpliterator<>(rows, this), false).onClose(this::close);
+    }
+
+    /**
+     * Hands the rest of the walk to {@code handler} one chunk at a time (an unmodifiable list of
+     * {@link #chunkSize()} rows, the last one possibly shorter) and closes the walk, also when the
+     * handler throws. For ORM walkers the rows of a chunk are managed while the handler runs and
+     * released after it returns.
+     *
+     * @param handler called once per chunk; must not be null
+     * @return the number of rows handed over
+     */
+    default long forEachChunk(Consumer<? super List<T>> handler) {
+        Arguments.notNull("handler", handler, "pass the code to run for each chunk");
+        long handed = 0;
+        try (this) {
+            List<T> chunk = new ArrayList<>(Math.min(chunkSize(), 10_000));
+            while (hasNext()) {
+                chunk.add(next());
+                if (chunk.size() == chunkSize()) {
+                    handed += hand(handler, chunk);
+                }
+            }
+            if (!chunk.isEmpty()) {
+                handed += hand(handler, chunk);
+            }
+        }
+        return handed;
+    }
+
+    private int hand(Consumer<? super List<T>> handler, List<T> chunk) {
+        int size = chunk.size();
+        try {
+            handler.accept(java.util.Collections.unmodifiableList(new ArrayList<>(chunk)));
+        } catch (RuntimeException e) {
+            throw Failures.explain(e, this);
+        }
+        chunk.clear();
+        return size;
+    }
+}

@@ -1,0 +1,118 @@
+package io.batchwise.core.internal;
+
+import java.util.NoSuchElementException;
+
+import io.batchwise.core.Walk;
+
+/**
+ * The iterator state machine every walker shares: lazy fetch in {@link #hasNext()}, a chunk
+ * boundary hook before the first row of each new chunk, and release of resources on exhaustion,
+ * on {@link #close()} and on any failure.
+ */
+public abstract class AbstractWalk<T> implements Walk<T> {
+    private enum State { OPEN, EXHAUSTED, CLOSED, FAILED }
+
+    private final int chunkSize;
+    private long rowsRead;
+    private boolean fetched;
+    private T pending;
+    private State state = State.OPEN;
+
+    protected AbstractWalk(int chunkSize) {
+        this.chunkSize = Arguments.atLeastOne("chunkSize", chunkSize, "pass the number of rows per chunk, e.g. 1000");
+    }
+
+    /** Moves to the next row; false at the end. */
+    protected abstract boolean fetchNext();
+
+    /** The row {@link #fetchNext()} moved to. */
+    protected abstract T current();
+
+    /** Called before the first row of every chunk after the first: release what the last chunk held. */
+    protected void endOfChunk() {
+    }
+
+    /** Releases the walk's resources; called once, after the end, on close, or after a failure. */
+    protected abstract void release();
+
+    /** Turns a failure into the exception the caller sees; by default explains a busy streaming connection. */
+    protected RuntimeException translate(RuntimeException failure) {
+        return Failures.explain(failure, this);
+    }
+
+    @Override
+    public final int chunkSize() {
+        return chunkSize;
+    }
+
+    @Override
+    public final long rowsRead() {
+        return rowsRead;
+    }
+
+    @Override
+    public final boolean hasNext() {
+        if (fetched) {
+            return true;
+        }
+        switch (state) {
+            case EXHAUSTED:
+                return false;
+            case CLOSED:
+                throw new IllegalStateException("This walk was closed after " + rowsRead
+                        + " rows; open a new walk to read again");
+            case FAILED:
+                throw new IllegalStateException("This walk failed after " + rowsRead
+                        + " rows and was closed; open a new walk (or resume from the last key) to read again");
+            default:
+                break;
+        }
+        try {
+            if (rowsRead > 0 && rowsRead % chunkSize == 0) {
+                endOfChunk();
+            }
+            if (fetchNext()) {
+                pending = current();
+                fetched = true;
+                return true;
+            }
+        } catch (RuntimeException failure) {
+            state = State.FAILED;
+            releaseAfter(failure);
+            throw translate(failure);
+        }
+        state = State.EXHAUSTED;
+        release();
+        return false;
+    }
+
+    @Override
+    public final T next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("The walk has ended after " + rowsRead + " rows");
+        }
+        T row = pending;
+        pending = null;
+        fetched = false;
+        rowsRead++;
+        return row;
+    }
+
+    @Override
+    public final void close() {
+        if (state == State.OPEN) {
+            state = State.CLOSED;
+            pending = null;
+            fetched = false;
+            release();
+        }
+    }
+
+    private void releaseAfter(RuntimeException failure) {
+        try {
+            release();
+        } catch (RuntimeException secondary) {
+            failure.addSuppressed(secondary);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.batchwise.testing;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The shared fixture: a table of {@code rows} items of about 300 bytes each, generated on the server
+ * (no rows cross the network), with a non-unique {@code created_at} (ten rows per microsecond-precise
+ * timestamp), a nullable {@code category}, a {@code DECIMAL} amount and a ~250 character payload.
+ *
+ * <pre>
+ * id BIGINT PK | created_at DATETIME(6) | category VARCHAR(32) NULL | amount DECIMAL(12,2) | payload VARCHAR(255)
+ * </pre>
+ */
+public final class ItemTable {
+    private ItemTable() {
+    }
+
+    /** Creates (or re-creates) {@code table} with {@code rows} rows; ids run 1..rows. */
+    public static void create(Connection connection, String table, long rows) throws SQLException {
+        if (rows < 0 || rows > 100_000_000L) {
+            throw new IllegalArgumentException("rows must be in [0, 100000000], was " + rows);
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS `" + table + "`");
+            s.execute("CREATE TABLE `" + table + "` ("
+                    + " id BIGINT NOT NULL PRIMARY KEY,"
+                    + " created_at DATETIME(6) NOT NULL,"
+                    + " category VARCHAR(32) NULL,"
+                    + " amount DECIMAL(12,2) NOT NULL,"
+                    + " payload VARCHAR(255) NOT NULL,"
+                    + " KEY idx_" + table + "_created (created_at, id)"
+                    + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+            s.execute("DROP TABLE IF EXISTS bw_digits");
+            s.execute("CREATE TEMPORARY TABLE bw_digits (d INT NOT NULL PRIMARY KEY)");
+            s.execute("INSERT INTO bw_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
+            int digits = Math.max(1, (int) Math.ceil(Math.log10(Math.max(rows, 1) + 1)));
+            StringBuilder n = new StringBuilder("(");
+            StringBuilder from = new StringBuilder();
+            long scale = 1;
+            for (int i = 0; i < digits; i++) {
+                if (i > 0) {
+                    n.append(" + ");
+                    from.append(", ");
+                }
+                n.append("d").append(i).append(".d * ").append(scale);
+                from.append("bw_digits d").append(i);
+                scale *= 10;
+            }
+            n.append(" + 1)");
+            // Inserting in slices keeps each transaction (and the undo log) small.
+            long slice = 200_000;
+            for (long low = 1; low <= rows; low += slice) {
+                long high = Math.min(rows, low + slice - 1);
+                s.execute("INSERT INTO `" + table + "` (id, created_at, category, amount, payload)"
+                        + " SELECT n,"
+                        + "  TIMESTAMP('2024-01-01 00:00:00') + INTERVAL (n DIV 10) * 1000003 MICROSECOND,"
+                        + "  CASE WHEN n % 7 = 0 THEN NULL ELSE CONCAT('cat-', n % 13) END,"
+                        + "  (n % 100000) / 100,"
+                        + "  RPAD(CONCAT('item-', n, '-'), 250, SHA2(n, 256))"
+                        + " FROM (SELECT " + n + " AS n FROM " + from + ") g"
+                        + " WHERE n BETWEEN " + low + " AND " + high);
+            }
+            s.execute("DROP TEMPORARY TABLE bw_digits");
+            s.execute("ANALYZE TABLE `" + table + "`");
+        }
+    }
+
+    /**
+     * The checksum every walker must reproduce from the rows it read:
+     * {@code sum(checksum(id, amount, payload))} over all rows, see {@link #checksum(long, BigDecimal, String)}.
+     */
+    public static long expectedChecksum(Connection connection, String table) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("SELECT COALESCE(SUM(id * 31 + amount * 100 + CHAR_LENGTH(payload)), 0) FROM `" + table + "`")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** One row's share of the checksum. */
+    public static long checksum(long id, BigDecimal amount, String payload) {
+        return id * 31 + amount.movePointRight(2).longValueExact() + payload.length();
+    }
+
+    /** Whether {@code table} exists with exactly {@code rows} rows (so a benchmark can reuse it). */
+    public static boolean hasRows(Connection connection, String table, long rows) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"
+                        + " AND table_name = '" + table.replace("'", "") + "'")) {
+            r.next();
+            if (r.getInt(1) == 0) {
+                return false;
+            }
+        }
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM `" + table + "`")) {
+            r.next();
+            return r.getLong(1) == rows && r.getLong(2) == rows;
+        }
+    }
+}

