@@ -1,0 +1,256 @@
+package io.batchwise.hibernate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.criteria.CriteriaQuery;
+
+import org.hibernate.Session;
+import org.hibernate.SharedSessionContract;
+import org.hibernate.StatelessSession;
+import org.hibernate.query.SelectionQuery;
+
+import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.ConnectionUse;
+import io.batchwise.core.FetchPlan;
+import io.batchwise.core.Walk;
+import io.batchwise.core.internal.Arguments;
+import io.batchwise.hibernate.internal.StreamingQueryWalk;
+
+/**
+ * Walks every row of a Hibernate query in bounded memory: one forward-only scroll
+ * ({@code ScrollMode.FORWARD_ONLY}) with the streaming fetch chosen for the connected driver
+ * ({@link FetchPlan}), releasing the persistence context every {@link Builder#batchSize(int)} rows
+ * ({@link AfterBatch}). The Java counterpart of SQLAlchemy's {@code yield_per} and Rails'
+ * {@code find_each}.
+ *
+ * <pre>{@code
+ * try (Stream<Order> orders = YieldPer.query(session, "from Order where status = :s", Order.class)
+ *         .parameter("s", Status.OPEN)
+ *         .batchSize(1_000)
+ *         .stream()) {
+ *     orders.forEach(exporter::write);
+ * }
+ *
+ * // modifying: flush + clear per batch (needs useCursorFetch=true with MySQL Connector/J)
+ * YieldPer.query(session, "from Order", Order.class)
+ *         .afterBatch(AfterBatch.FLUSH_AND_CLEAR)
+ *         .forEachChunk(batch -> batch.forEach(Order::recalculate));
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>Rows come in the query's order; the persistence context is released when the caller asks
+ *       for the first row of the next batch, so with a stateful {@link Session} it never holds
+ *       more than about one batch. The last batch stays as it is after the walk ends: with a
+ *       flushing policy, its changes are written by the caller's next flush or commit.</li>
+ *   <li>Transactions are the caller's: the walk neither begins nor commits. A flush per batch
+ *       writes inside the caller's transaction.</li>
+ *   <li>Connection: with MySQL Connector/J the rows stream ({@code fetchSize=Integer.MIN_VALUE}), which
+ *       blocks every other statement on the session's connection until the walk is closed: inside
+ *       the loop, do not touch lazy associations, run other queries, or flush. EAGER associations
+ *       not fetched by the query need such a statement too: join fetch them. What the loop needs,
+ *       fetch in the query. If the loop must use the connection, connect with
+ *       {@code useCursorFetch=true} and choose {@link ConnectionUse#SHARED} (or a flushing
+ *       {@link AfterBatch}); without a cursor such a walk is refused up front, and a statement
+ *       that still hits the busy connection fails with a {@link BatchwiseException} naming the fix.
+ *       With MariaDB Connector/J a shared connection is refused too: that driver reads the whole rest
+ *       of a streaming result into memory before it runs another statement.</li>
+ *   <li>A collection fetch join is refused: one root entity spans several rows, and a release in the
+ *       middle would split it. Load collections per batch instead ({@code @BatchSize}, or a second
+ *       query per chunk), or use the keyset pager.</li>
+ *   <li>Always close the walk (try-with-resources, a closed {@link Stream}, or
+ *       {@link Builder#forEachChunk(Consumer)}). Closing, an early {@code break} or an exception
+ *       from the caller's code closes the scroll and leaves the session usable.</li>
+ *   <li>Not thread-safe, like the session it walks.</li>
+ * </ul>
+ */
+public final class YieldPer {
+    /** Rows per batch unless {@link Builder#batchSize(int)} says otherwise. */
+    public static final int DEFAULT_BATCH_SIZE = 1_000;
+
+    private YieldPer() {
+    }
+
+    /** A walk of an HQL query on a stateful session. */
+    public static <T> Builder<T> query(Session session, String hql, Class<T> rowType) {
+        Arguments.notNull("session", session, "pass the Session to walk with");
+        return forString(session, hql, rowType);
+    }
+
+    /** A walk of an HQL query on a stateless session (nothing to clear: entities are never managed). */
+    public static <T> Builder<T> query(StatelessSession session, String hql, Class<T> rowType) {
+        Arguments.notNull("session", session, "pass the StatelessSession to walk with");
+        return forString(session, hql, rowType);
+    }
+
+    /** A walk of a JPQL query on a JPA entity manager backed by Hibernate. */
+    public static <T> Builder<T> query(EntityManager entityManager, String jpql, Class<T> rowType) {
+        return forString(unwrap(entityManager), jpql, rowType);
+    }
+
+    /** A walk of a criteria query on a session. */
+    public static <T> Builder<T> query(Session session, CriteriaQuery<T> criteria) {
+        Arguments.notNull("session", session, "pass the Session to walk with");
+        return forCriteria(session, criteria);
+    }
+
+    /** A walk of a criteria query on a stateless session. */
+    public static <T> Builder<T> query(StatelessSession session, CriteriaQuery<T> criteria) {
+        Arguments.notNull("session", session, "pass the StatelessSession to walk with");
+        return forCriteria(session, criteria);
+    }
+
+    /** A walk of a criteria query on a JPA entity manager backed by Hibernate. */
+    public static <T> Builder<T> query(EntityManager entityManager, CriteriaQuery<T> criteria) {
+        return forCriteria(unwrap(entityManager), criteria);
+    }
+
+    /**
+     * A walk of a query the caller has built (parameters already set) on {@code session}, the
+     * session that created it.
+     */
+    public static <T> Builder<T> query(SharedSessionContract session, SelectionQuery<T> query) {
+        Arguments.notNull("session", session, "pass the session that created the query");
+        Arguments.notNull("query", query, "pass the SelectionQuery to walk");
+        return new Builder<>(session, s -> query, "selection query");
+    }
+
+    private static <T> Builder<T> forCriteria(SharedSessionContract session, CriteriaQuery<T> criteria) {
+        Arguments.notNull("criteria", criteria, "pass the CriteriaQuery to walk");
+        return new Builder<>(session, s -> s.createSelectionQuery(criteria), "criteria query");
+    }
+
+    private static <T> Builder<T> forString(SharedSessionContract session, String hql, Class<T> rowType) {
+        Arguments.notBlank("hql", hql, "pass the HQL/JPQL select to walk, e.g. \"from Order\"");
+        Arguments.notNull("rowType", rowType, "pass the class of the rows, e.g. Order.class or Object[].class");
+        return new Builder<>(session, s -> s.createSelectionQuery(hql, rowType), hql);
+    }
+
+    private static Session unwrap(EntityManager entityManager) {
+        Arguments.notNull("entityManager", entityManager, "pass the EntityManager to walk with");
+        if (!entityManager.isOpen()) {
+            throw new IllegalStateException("entityManager is closed; open the walk on an open EntityManager");
+        }
+        try {
+            return entityManager.unwrap(Session.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("entityManager must be backed by Hibernate ORM, was "
+                    + entityManager.getClass().getName() + "; Batchwise walks Hibernate sessions", e);
+        }
+    }
+
+    /**
+     * Options of one walk. {@link #open()} validates them before any SQL runs; a builder may be
+     * opened again for a new walk.
+     */
+    public static final class Builder<T> {
+        private final SharedSessionContract session;
+        private final Function<SharedSessionContract, SelectionQuery<T>> queryFactory;
+        private final String description;
+        private final Map<String, Object> named = new LinkedHashMap<>();
+        private final Map<Integer, Object> positional = new LinkedHashMap<>();
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Integer fetchSize;
+        private AfterBatch afterBatch = AfterBatch.CLEAR;
+        private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
+
+        Builder(SharedSessionContract session, Function<SharedSessionContract, SelectionQuery<T>> queryFactory,
+                String description) {
+            this.session = session;
+            this.queryFactory = queryFactory;
+            this.description = description;
+        }
+
+        /** Binds a named parameter ({@code :name}). */
+        public Builder<T> parameter(String name, Object value) {
+            named.put(Arguments.notBlank("name", name, "pass the parameter name without the colon"), value);
+            return this;
+        }
+
+        /** Binds a positional parameter ({@code ?1}). */
+        public Builder<T> parameter(int position, Object value) {
+            positional.put(Arguments.atLeastOne("position", position, "positions start at 1 (?1)"), value);
+            return this;
+        }
+
+        /** Rows per batch: how many entities the persistence context holds at most; default 1000. */
+        public Builder<T> batchSize(int rows) {
+            this.batchSize = Arguments.atLeastOne("batchSize", rows,
+                    "pass the rows to hold in the persistence context at a time, e.g. batchSize(1000)");
+            return this;
+        }
+
+        /**
+         * Overrides the fetch size Batchwise chooses for the driver ({@link FetchPlan}). {@code 0}
+         * (or a positive size on Connector/J without a cursor) buffers the whole result.
+         */
+        public Builder<T> fetchSize(int rows) {
+            if (rows < 0 && rows != Integer.MIN_VALUE) {
+                throw new IllegalArgumentException("fetchSize must be >= 0 or Integer.MIN_VALUE, was " + rows
+                        + "; pass the rows per round trip (e.g. 1000), or leave it unset to let Batchwise choose");
+            }
+            this.fetchSize = rows;
+            return this;
+        }
+
+        /** What happens to the persistence context after each batch; default {@link AfterBatch#CLEAR}. */
+        public Builder<T> afterBatch(AfterBatch policy) {
+            this.afterBatch = Arguments.notNull("policy", policy, "pass one of AfterBatch's constants");
+            return this;
+        }
+
+        /**
+         * Declares that the loop runs other statements on the session's connection (lazy loading,
+         * queries, writes); see {@link ConnectionUse}. Flushing policies imply {@link ConnectionUse#SHARED}.
+         */
+        public Builder<T> connectionUse(ConnectionUse use) {
+            this.connectionUse = Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
+            return this;
+        }
+
+        /**
+         * Validates the options, runs the query and returns the open walk; close it.
+         *
+         * @throws IllegalStateException    if the session is closed, or another walk streams on its connection
+         * @throws IllegalArgumentException if the options do not fit the session or the query
+         * @throws BatchwiseException       if the driver cannot serve the connection use asked for
+         */
+        public Walk<T> open() {
+            if (!session.isOpen()) {
+                throw new IllegalStateException("session is closed; open the walk on an open "
+                        + (session instanceof StatelessSession ? "StatelessSession" : "Session"));
+            }
+            if (session instanceof StatelessSession && afterBatch != AfterBatch.CLEAR) {
+                throw new IllegalArgumentException("afterBatch must be AfterBatch.CLEAR for a StatelessSession, was "
+                        + afterBatch + "; a stateless session keeps no persistence context to flush or detach,"
+                        + " write with session.update()/insert() instead (and ConnectionUse.SHARED)");
+            }
+            ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : connectionUse;
+            return StreamingQueryWalk.open(session, queryFactory, description, named, positional, batchSize,
+                    fetchSize, afterBatch, use);
+        }
+
+        /** {@link #open()} as a {@link Stream}; close the stream (try-with-resources). */
+        public Stream<T> stream() {
+            return open().stream();
+        }
+
+        /**
+         * Opens the walk and hands it to {@code handler} one batch at a time (a list of up to
+         * {@link #batchSize(int)} rows, managed while the handler runs), releasing each batch after
+         * the handler returns, and closes the walk at the end or on failure.
+         *
+         * @return the number of rows handled
+         */
+        public long forEachChunk(Consumer<? super List<T>> handler) {
+            Arguments.notNull("handler", handler, "pass the code to run for each batch");
+            return open().forEachChunk(handler);
+        }
+    }
+}
