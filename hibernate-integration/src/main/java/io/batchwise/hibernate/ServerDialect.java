@@ -24,7 +24,7 @@ import io.batchwise.core.internal.Arguments;
  * <p>Why: a MariaDB server answers MySQL Connector/J with a version of {@code "5.5.5-11.4.5-MariaDB"},
  * so Hibernate, left to itself, picks the MySQL dialect for version 5.5 and logs HHH000511 ("no
  * longer supported"). This reads {@code SELECT VERSION()} and builds a {@link MariaDBDialect} or
- * {@link MySQLDialect} for the true version, for either driver. Pass it as the
+ * {@link MySQLDialect} (subclasses of them) for the true version, for either driver. Pass it as the
  * {@value AvailableSettings#DIALECT} setting:
  *
  * <pre>{@code
@@ -67,7 +67,23 @@ public final class ServerDialect {
         DatabaseVersion version = DatabaseVersion.make(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)));
         return serverVersion.toLowerCase(Locale.ROOT).contains("mariadb")
-                ? new MariaDBDialect(version)
-                : new MySQLDialect(version);
+                ? new MariaDbServer(version)
+                : new MySqlServer(version);
+    }
+
+    /*
+     * Subclasses outside org.hibernate.dialect: Hibernate logs HHH90000025 ("does not need to be
+     * specified explicitly") for its own dialect classes, but here the explicit choice is the point.
+     */
+    private static final class MariaDbServer extends MariaDBDialect {
+        MariaDbServer(DatabaseVersion version) {
+            super(version);
+        }
+    }
+
+    private static final class MySqlServer extends MySQLDialect {
+        MySqlServer(DatabaseVersion version) {
+            super(version);
+        }
     }
 }

@@ -232,6 +232,12 @@ public final class YieldPer {
                         + " write with session.update()/insert() instead (and ConnectionUse.SHARED)");
             }
             ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : connectionUse;
+            if (use == ConnectionUse.SHARED && !session.getTransaction().isActive()) {
+                throw new IllegalStateException("A walk that shares its connection (" + (afterBatch.flushes()
+                        ? "afterBatch " + afterBatch : "ConnectionUse.SHARED") + ") needs an active transaction:"
+                        + " without one Hibernate releases the JDBC resources after every other statement, which"
+                        + " closes the walk's result set. Begin a transaction before opening the walk.");
+            }
             return StreamingQueryWalk.open(session, queryFactory, description, named, positional, batchSize,
                     fetchSize, afterBatch, use);
         }

@@ -1,0 +1,105 @@
+package io.batchwise.hibernate;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.List;
+
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.Walk;
+import io.batchwise.hibernate.fixtures.Item;
+import io.batchwise.hibernate.fixtures.SessionFactories;
+
+/**
+ * Runs one way of reading the whole item table in this (small-heap) JVM and prints one result line:
+ * {@code RESULT mode=<mode> outcome=<ok|oom|explained> rows=<n> checksum=<sum> peakMb=<..>
+ * retainedQuarterMb=<..> retainedEndMb=<..>}. Started by {@link YieldPerMemoryIT} with {@code -Xmx64m}.
+ */
+public final class MemoryProbe {
+    private static volatile long peak;
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        long rows = Long.parseLong(args[4]);
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(args[1]);
+        dataSource.setUsername(args[2]);
+        dataSource.setPassword(args[3]);
+        dataSource.setMaximumPoolSize(2);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        Thread sampler = new Thread(() -> {
+            while (true) {
+                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        long sum = 0;
+        long count = 0;
+        long retainedQuarter = -1;
+        String outcome = "ok";
+        try (SessionFactory factory = SessionFactories.create(dataSource); Session session = factory.openSession()) {
+            switch (mode) {
+                case "getResultList" -> {
+                    List<Item> all = session.createSelectionQuery("from Item", Item.class).getResultList();
+                    for (Item item : all) {
+                        sum += item.checksum();
+                        count++;
+                    }
+                }
+                case "yieldPer", "yieldPerBuffered" -> {
+                    YieldPer.Builder<Item> builder = YieldPer.query(session, "from Item", Item.class).batchSize(1_000);
+                    if (mode.equals("yieldPerBuffered")) {
+                        builder.fetchSize(0);
+                    }
+                    try (Walk<Item> items = builder.open()) {
+                        while (items.hasNext()) {
+                            sum += items.next().checksum();
+                            count++;
+                            if (count == rows / 4) {
+                                retainedQuarter = retainedAfterGc(memory);
+                            }
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("mode must be getResultList, yieldPer or yieldPerBuffered, was " + mode);
+            }
+        } catch (OutOfMemoryError e) {
+            outcome = "oom";
+        } catch (BatchwiseException e) {
+            outcome = e.getMessage().contains("ran out of heap") ? "explained" : "failed:" + e.getMessage();
+        } catch (RuntimeException e) {
+            outcome = causedByHeap(e) ? "oom" : "failed:" + e;
+        }
+        long retainedEnd = retainedAfterGc(memory);
+        dataSource.close();
+        System.out.printf("RESULT mode=%s outcome=%s rows=%d checksum=%d peakMb=%.1f retainedQuarterMb=%.1f retainedEndMb=%.1f%n",
+                mode, outcome.replace(' ', '_'), count, sum, peak / 1048576.0, retainedQuarter / 1048576.0,
+                retainedEnd / 1048576.0);
+    }
+
+    private static boolean causedByHeap(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage()).contains("Java heap space")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long retainedAfterGc(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
