@@ -1,7 +1,6 @@
 package io.batchwise.core;
 
 import java.lang.System.Logger.Level;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +12,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.Borrowed;
 import io.batchwise.core.internal.Identifiers;
 import io.batchwise.core.internal.JdbcKeysetWalk;
 import io.batchwise.core.internal.KeysetQuery;
@@ -88,19 +88,15 @@ public final class JdbcKeysetPager<T> {
     private final DataSource dataSource;
     private final KeysetQuery<T> query;
     private final int pageSize;
-    private final byte[] fingerprint;
-    private final byte[] secret;
-    private final int maxTokenChars;
+    private final ResumeTokens.Codec tokens;
     private final String indexAdvice;
 
-    private JdbcKeysetPager(DataSource dataSource, KeysetQuery<T> query, int pageSize, byte[] fingerprint,
-            byte[] secret, int maxTokenChars, String indexAdvice) {
+    private JdbcKeysetPager(DataSource dataSource, KeysetQuery<T> query, int pageSize, ResumeTokens.Codec tokens,
+            String indexAdvice) {
         this.dataSource = dataSource;
         this.query = query;
         this.pageSize = pageSize;
-        this.fingerprint = fingerprint;
-        this.secret = secret;
-        this.maxTokenChars = maxTokenChars;
+        this.tokens = tokens;
         this.indexAdvice = indexAdvice;
     }
 
@@ -180,17 +176,17 @@ public final class JdbcKeysetPager<T> {
     }
 
     private ResumeTokens.Decoded decode(String token) {
-        return ResumeTokens.decode(token, fingerprint, query.order().size(), secret, maxTokenChars);
+        return tokens.decode(token, query.order().size());
     }
 
     private String forwardToken(List<Object> keys) {
-        return ResumeTokens.encode(fingerprint, false, keys, secret, maxTokenChars);
+        return tokens.encode(false, keys);
     }
 
     private Page<T> read(boolean backward, List<Object> boundary, boolean fromToken) {
         KeysetQuery.Rows<T> rows;
-        try (Connection connection = dataSource.getConnection()) {
-            rows = query.read(connection, backward, boundary, pageSize + 1, 0);
+        try {
+            rows = Borrowed.read(dataSource, c -> query.read(c, backward, boundary, pageSize + 1, 0));
         } catch (SQLException e) {
             throw new BatchwiseException("Reading a keyset page failed: " + e.getMessage(), -1, e);
         }
@@ -205,8 +201,8 @@ public final class JdbcKeysetPager<T> {
         String next = null;
         String previous = null;
         if (count > 0) {
-            next = ResumeTokens.encode(fingerprint, false, keys.get(count - 1), secret, maxTokenChars);
-            previous = ResumeTokens.encode(fingerprint, true, keys.get(0), secret, maxTokenChars);
+            next = tokens.encode(false, keys.get(count - 1));
+            previous = tokens.encode(true, keys.get(0));
         }
         return backward ? new Page<>(content, next, previous, fromToken, more)
                 : new Page<>(content, next, previous, more, fromToken);
@@ -252,7 +248,8 @@ public final class JdbcKeysetPager<T> {
          * checks when the FROM clause is more than a table name.
          */
         public Builder<T> table(String table) {
-            this.table = Identifiers.requireQualifiedName("table", table, "\"item\" or \"shop.item\"");
+            this.table = Identifiers.requireQualifiedName("table", table, "table name", "schema name",
+                    "\"item\" or \"shop.item\"");
             return this;
         }
 
@@ -350,14 +347,15 @@ public final class JdbcKeysetPager<T> {
                     keys.toString());
             byte[] fingerprint = ResumeTokens.fingerprint(parts, parameters);
             KeysetQuery<T> query = new KeysetQuery<>(columns, fromClause, where, parameters, keys, mapper);
-            return new JdbcKeysetPager<>(dataSource, query, pageSize, fingerprint, secret, maxTokenChars, advice);
+            return new JdbcKeysetPager<>(dataSource, query, pageSize,
+                    new ResumeTokens.Codec(fingerprint, secret, maxTokenChars), advice);
         }
 
         private TableSchema readSchema(String qualified) {
             String schema = Identifiers.qualifier(qualified);
             String name = Identifiers.unqualified(qualified);
-            try (Connection connection = dataSource.getConnection()) {
-                return TableSchema.read(connection, schema, name);
+            try {
+                return Borrowed.read(dataSource, c -> TableSchema.read(c, schema, name));
             } catch (SQLException e) {
                 throw new BatchwiseException("Could not read the columns and indexes of \"" + qualified + "\" from"
                         + " information_schema: " + e.getMessage() + ". Grant the user SELECT on the table, or open"

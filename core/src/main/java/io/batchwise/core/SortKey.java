@@ -72,7 +72,8 @@ public final class SortKey {
      *         so a nullable column cannot break ties)
      */
     public static SortKey of(String column, Direction direction, boolean nullable, Nulls nulls, boolean unique) {
-        Identifiers.requireQualifiedName("column", column, "\"created_at\" or \"o.created_at\"");
+        Identifiers.requireQualifiedName("column", column, "column name", "table name or alias",
+                "\"created_at\" or \"o.created_at\"");
         Arguments.notNull("direction", direction, "pass SortKey.Direction.ASC or DESC");
         Arguments.notNull("nulls", nulls, "pass SortKey.Nulls.DEFAULT, FIRST or LAST");
         if (nulls != Nulls.DEFAULT) {

@@ -25,14 +25,14 @@ public final class Identifiers {
      *
      * @throws IllegalArgumentException naming {@code parameter}, the bad value and the shape required
      */
-    public static String requireQualifiedName(String parameter, String text, String example) {
-        Arguments.notNull(parameter, text, "pass a column name such as " + example);
+    public static String requireQualifiedName(String parameter, String text, String what, String qualifier,
+            String example) {
+        Arguments.notNull(parameter, text, "pass a " + what + " such as " + example);
         if (!isQualifiedName(text)) {
-            throw new IllegalArgumentException(parameter + " must be a column name of letters, digits and _ (not"
-                    + " starting with a digit, at most 64 characters), optionally qualified by one table name or"
-                    + " alias as in " + example + ", was \"" + text + "\"; Batchwise puts only such names into SQL."
-                    + " Name the column itself (no quotes, functions or expressions), or select the expression under"
-                    + " an alias in a derived table or view and sort by that");
+            throw new IllegalArgumentException(parameter + " must be a " + what + " of letters, digits and _ (not"
+                    + " starting with a digit, at most 64 characters), optionally qualified by one " + qualifier
+                    + " as in " + example + ", was \"" + text + "\"; Batchwise puts only such names into SQL."
+                    + " Name the " + what + " itself, without quotes, functions or expressions");
         }
         return text;
     }

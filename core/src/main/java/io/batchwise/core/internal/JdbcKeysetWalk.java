@@ -1,6 +1,5 @@
 package io.batchwise.core.internal;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Function;
@@ -65,37 +64,12 @@ public final class JdbcKeysetWalk<T> extends AbstractWalk<T> implements KeysetWa
     }
 
     private KeysetQuery.Rows<T> readPage() {
-        SQLException first = null;
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
-                return query.read(connection, false, boundary, chunkSize(), rowsRead());
-            } catch (SQLException e) {
-                if (attempt == 1 && isConnectionFailure(e)) {
-                    first = e; // the page is a read: run it again on a fresh connection
-                    continue;
-                }
-                if (first != null) {
-                    e.addSuppressed(first);
-                }
-                throw new BatchwiseException("Reading the keyset page after row " + rowsRead() + " failed: "
-                        + e.getMessage() + ". The walk can be resumed from resumeToken()", rowsRead(), e);
-            }
+        try {
+            return Borrowed.read(dataSource, c -> query.read(c, false, boundary, chunkSize(), rowsRead()));
+        } catch (SQLException e) {
+            throw new BatchwiseException("Reading the keyset page after row " + rowsRead() + " failed: "
+                    + e.getMessage() + ". The walk can be resumed from resumeToken()", rowsRead(), e);
         }
-        throw new AssertionError("unreachable");
-    }
-
-    /** SQLState class 08 (connection exception), as both Connector/Js report a killed or lost connection. */
-    static boolean isConnectionFailure(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLRecoverableException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.sql.SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.UUID;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.RowMapper;
+import io.batchwise.core.SortKey;
 
 /**
  * One plain-JDBC keyset query: the caller's select list, FROM and WHERE, and a key order; reads
@@ -71,7 +72,7 @@ public final class KeysetQuery<T> {
         List<Object> bound = new ArrayList<>(parameters);
         String seek = null;
         if (values != null) {
-            SeekSql.Clause clause = SeekSql.after(reading, values, SeekSql.MYSQL);
+            SeekSql.Clause clause = SeekSql.after(reading, values, LABELS);
             seek = clause.text();
             bound.addAll(clause.values(values));
         }
@@ -90,15 +91,21 @@ public final class KeysetQuery<T> {
     public record Statement(String sql, List<Object> values) {
     }
 
+    /** Columns and {@code ?} in conditions; in ORDER BY, the labels the key columns are selected under. */
     private static final SeekSql.Syntax LABELS = new SeekSql.Syntax() {
         @Override
-        public String key(int index, io.batchwise.core.SortKey key) {
-            return KEY_LABEL + (index + 1);
+        public String key(int index, SortKey key) {
+            return key.quoted();
         }
 
         @Override
         public String parameter(int index) {
             return "?";
+        }
+
+        @Override
+        public String orderTerm(int index, SortKey key) {
+            return KEY_LABEL + (index + 1);
         }
     };
 

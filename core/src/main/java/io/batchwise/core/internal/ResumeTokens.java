@@ -80,6 +80,31 @@ public final class ResumeTokens {
         }
     }
 
+    /**
+     * The tokens of one query: its fingerprint, the signing secret (or none) and the size limit.
+     * What a pager keeps to issue and check tokens.
+     */
+    public record Codec(byte[] fingerprint, byte[] secret, int maxChars) {
+        public Codec {
+            if (fingerprint.length != FINGERPRINT_BYTES) {
+                throw new IllegalArgumentException("fingerprint must be " + FINGERPRINT_BYTES + " bytes, was "
+                        + fingerprint.length + "; make it with ResumeTokens.fingerprint");
+            }
+            fingerprint = fingerprint.clone();
+            secret = secret == null ? null : secret.clone();
+        }
+
+        /** A token for the rows after ({@code before}: before) the row with key {@code values}. */
+        public String encode(boolean before, List<?> values) {
+            return ResumeTokens.encode(fingerprint, before, values, secret, maxChars);
+        }
+
+        /** The token read and checked for this query with {@code keyCount} keys; see {@link ResumeTokens#decode}. */
+        public Decoded decode(String token, int keyCount) {
+            return ResumeTokens.decode(token, fingerprint, keyCount, secret, maxChars);
+        }
+    }
+
     private ResumeTokens() {
     }
 

@@ -35,6 +35,14 @@ public final class SeekSql {
 
         /** The placeholder for the boundary value of the {@code index}-th key (e.g. {@code ?}). */
         String parameter(int index);
+
+        /**
+         * The expression that sorts by {@code key} in ORDER BY; by default {@link #key}. (The JDBC pager
+         * names its own select labels here, so a caller's alias cannot shadow the column.)
+         */
+        default String orderTerm(int index, SortKey key) {
+            return key(index, key);
+        }
     }
 
     /** MySQL/MariaDB SQL: keys quoted with backticks, values as {@code ?}. */
@@ -146,11 +154,10 @@ public final class SeekSql {
         StringJoiner list = new StringJoiner(", ");
         for (int i = 0; i < order.size(); i++) {
             SortKey key = order.get(i);
-            String column = syntax.key(i, key);
             if (!key.indexable()) {
-                list.add(column + " IS NULL " + (key.nullsSortFirst() ? "DESC" : "ASC"));
+                list.add(syntax.key(i, key) + " IS NULL " + (key.nullsSortFirst() ? "DESC" : "ASC"));
             }
-            list.add(column + " " + key.direction());
+            list.add(syntax.orderTerm(i, key) + " " + key.direction());
         }
         return list.toString();
     }

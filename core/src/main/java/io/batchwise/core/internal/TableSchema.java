@@ -175,7 +175,7 @@ public final class TableSchema {
             }
         }
         for (Index index : indexes) {
-            if (serves(effectiveParts(index), index.unique(), order)) {
+            if (serves(effectiveParts(index), index.unique() ? index.parts().size() : -1, order)) {
                 return Optional.of(index);
             }
         }
@@ -199,7 +199,8 @@ public final class TableSchema {
         return parts;
     }
 
-    private static boolean serves(List<IndexPart> parts, boolean unique, KeyOrder order) {
+    /** @param uniqueParts the number of leading parts that identify a row, or -1 for a non-unique index */
+    private static boolean serves(List<IndexPart> parts, int uniqueParts, KeyOrder order) {
         Boolean reversed = null;
         int matched = 0;
         for (int i = 0; i < order.size() && i < parts.size(); i++) {
@@ -217,8 +218,8 @@ public final class TableSchema {
             }
             matched++;
         }
-        // all keys matched, or a unique index fully matched (later keys then never decide anything)
-        return matched == order.size() || unique && matched == parts.size() && matched > 0;
+        // all keys matched, or a unique index's own columns matched (later keys then never decide anything)
+        return matched == order.size() || uniqueParts > 0 && matched >= uniqueParts;
     }
 
     /** A {@code CREATE INDEX} statement for an index that serves {@code order}. */

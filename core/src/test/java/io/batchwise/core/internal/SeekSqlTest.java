@@ -128,4 +128,26 @@ class SeekSqlTest {
         assertEquals("(e.createdAt < :k0 OR (e.createdAt = :k0 AND e.id > :k1))",
                 SeekSql.after(order, List.of(1, 2), hql).text());
     }
+
+    @Test
+    void orderTermsCanNameSelectLabelsWhileNullTestsNameTheColumn() {
+        SeekSql.Syntax labels = new SeekSql.Syntax() {
+            @Override
+            public String key(int index, SortKey key) {
+                return key.quoted();
+            }
+
+            @Override
+            public String parameter(int index) {
+                return "?";
+            }
+
+            @Override
+            public String orderTerm(int index, SortKey key) {
+                return "bw_key_" + (index + 1);
+            }
+        };
+        KeyOrder order = KeyOrder.of(SortKey.asc("note").nullsLast(), SortKey.asc("id").unique());
+        assertEquals("`note` IS NULL ASC, bw_key_1 ASC, bw_key_2 ASC", SeekSql.orderBy(order, labels));
+    }
 }
