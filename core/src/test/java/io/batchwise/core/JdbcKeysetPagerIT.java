@@ -228,6 +228,22 @@ class JdbcKeysetPagerIT {
         }
     }
 
+    @Test
+    void forEachChunkHandsOnePagePerChunkAndClosesTheWalk(TestSchema schema) throws Exception {
+        DataSource ds = schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J);
+        List<Integer> sizes = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        long handed = pager(ds, KeyOrder.of(SortKey.desc("amount"))).walk().forEachChunk(chunk -> {
+            sizes.add(chunk.size());
+            ids.addAll(chunk);
+            assertEquals(0, schema.borrowedConnections(), "no connection is held while the caller works");
+        });
+        assertEquals(ROWS, handed);
+        assertEquals(ROWS / PAGE + 1, sizes.size());
+        assertTrue(sizes.subList(0, sizes.size() - 1).stream().allMatch(n -> n == PAGE), sizes.toString());
+        assertEquals(expected(ds, "SELECT id FROM kt ORDER BY amount DESC, id DESC"), ids);
+    }
+
     @ParameterizedTest
     @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
     void emptyAndOneRowTables(JdbcDriver driver, TestSchema schema) {
