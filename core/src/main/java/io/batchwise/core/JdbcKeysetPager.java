@@ -163,6 +163,7 @@ public final class JdbcKeysetPager<T> {
         return query.order();
     }
 
+    /** Rows per page, and per chunk of a walk. */
     public int pageSize() {
         return pageSize;
     }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -84,10 +85,10 @@ class KeysetRowsReadIT {
             JdbcKeysetPager<Long> pager = pager(new OneConnectionDataSource(connection), c.order(), PAGE);
             assertTrue(pager.indexAdvice().isEmpty(), pager.indexAdvice().toString());
             long baseline = rowsRead(connection, () -> { });
-            Page<Long>[] page = new Page[1];
-            long read = rowsRead(connection, () -> page[0] = pager.page(token)) - baseline;
-            long back = rowsRead(connection, () -> pager.page(page[0].previousToken())) - baseline;
-            assertEquals(PAGE, page[0].size());
+            AtomicReference<Page<Long>> page = new AtomicReference<>();
+            long read = rowsRead(connection, () -> page.set(pager.page(token))) - baseline;
+            long back = rowsRead(connection, () -> pager.page(page.get().previousToken())) - baseline;
+            assertEquals(PAGE, page.get().size());
             System.out.printf(Locale.ROOT, "rows read [%s, %s, %s]: %s at position %,d of %,d: next page %,d rows,"
                     + " previous page %,d rows (page size %,d)%n", schema.server().describe(), driver, c,
                     pager.order(), position, ROWS, read, back, PAGE);
