@@ -22,7 +22,7 @@ import io.batchwise.core.JdbcDriver;
  * The MySQL-family server that tests, samples and benchmarks run against, one per JVM, chosen once:
  * <ol>
  *   <li>an explicit URL: system property {@code batchwise.test.jdbcUrl} or environment variable
- *       {@code BATCHWISE_TEST_JDBC_URL} (with {@code batchwise.test.user} / {@code BATCHWISE_TEST_USER}
+ *       {@code BATCHWISE_TEST_JDBC_URL} (samples also read {@code batchwise.jdbcUrl} / {@code BATCHWISE_JDBC_URL}) (with {@code batchwise.test.user} / {@code BATCHWISE_TEST_USER}
  *       and {@code batchwise.test.password} / {@code BATCHWISE_TEST_PASSWORD}); its host, port and
  *       parameters are used as given, the database part is replaced by each test's own schema, so
  *       the user needs CREATE and DROP DATABASE;</li>
@@ -80,6 +80,9 @@ public final class MySqlServer {
 
     private static MySqlServer resolve() {
         String url = setting("batchwise.test.jdbcUrl", "BATCHWISE_TEST_JDBC_URL");
+        if (url == null) {
+            url = setting("batchwise.jdbcUrl", "BATCHWISE_JDBC_URL");
+        }
         if (url != null && !url.isBlank()) {
             return explicit(url.trim());
         }
@@ -156,6 +159,17 @@ public final class MySqlServer {
 
     static MySqlServer container(String host, int port, String user, String password) {
         return new MySqlServer(Kind.TESTCONTAINERS_MYSQL, host, port, user, password, null, null, null);
+    }
+
+    /**
+     * Stops the embedded server now, if this JVM started one (programs call this before they return
+     * from {@code main}: the server's watcher thread would keep the JVM alive).
+     */
+    public static synchronized void stopEmbeddedNow() {
+        if (instance != null && instance.embedded != null) {
+            instance.stopQuietly();
+            instance = null;
+        }
     }
 
     private void stopQuietly() {
