@@ -177,6 +177,46 @@ class EntityPagerIT {
     }
 
     @Test
+    void rowsWrittenDuringAWalkAreSeenAheadOfTheCursorNeverBehindItAndNoneIsSkippedOrRepeated() {
+        schema.execute("DELETE FROM tricky WHERE id < 0 OR id > " + ROWS);
+        List<Long> seen = new ArrayList<>();
+        EntityPager<Tricky> pager = EntityPager.of(factory, Tricky.class).pageSize(50).open();
+        try (Session session = factory.openSession(); KeysetWalk<Tricky> walk = pager.walk(session, null)) {
+            while (walk.hasNext()) {
+                long id = walk.next().getId();
+                seen.add(id);
+                if (id == 300) {
+                    // between pages, from another connection (autocommit): behind, ahead, and deletes
+                    schema.execute(
+                            "INSERT INTO tricky VALUES (-1, '2024-01-01', 'behind', 1)",
+                            "INSERT INTO tricky VALUES (" + (ROWS + 1) + ", '2024-01-01', 'ahead', 1)",
+                            "DELETE FROM tricky WHERE id IN (301, 302, 700)",
+                            "UPDATE tricky SET id = " + (ROWS + 2) + " WHERE id = 5",
+                            "UPDATE tricky SET id = -2 WHERE id = 800");
+                }
+            }
+        } finally {
+            schema.execute("DELETE FROM tricky WHERE id IN (-1, " + (ROWS + 1) + ")",
+                    "UPDATE tricky SET id = 5 WHERE id = " + (ROWS + 2), "UPDATE tricky SET id = 800 WHERE id = -2",
+                    "INSERT INTO tricky SELECT 301, created_at, label, amount FROM tricky WHERE id = 300",
+                    "INSERT INTO tricky SELECT 302, created_at, label, amount FROM tricky WHERE id = 300",
+                    "INSERT INTO tricky SELECT 700, created_at, label, amount FROM tricky WHERE id = 300");
+        }
+        assertEquals(seen.size(), seen.stream().distinct().count(), "no row twice");
+        for (long id = 1; id <= ROWS; id++) {
+            boolean existedThroughout = id != 301 && id != 302 && id != 700 && id != 800;
+            if (existedThroughout) {
+                assertTrue(seen.contains(id), "row " + id + " existed throughout and was seen");
+            }
+        }
+        assertTrue(seen.contains((long) ROWS + 1), "inserted ahead of the cursor: seen");
+        assertTrue(seen.contains((long) ROWS + 2), "moved ahead of the cursor: seen (also seen before it moved)");
+        assertFalse(seen.contains(-1L), "inserted behind the cursor: not seen");
+        assertFalse(seen.contains(-2L), "moved behind the cursor: not seen at its new place");
+        assertFalse(seen.contains(301L), "deleted ahead of the cursor: not seen");
+    }
+
+    @Test
     void anEmptyResultGivesAnEmptyPageWithoutTokens() {
         EntityPager<Tricky> none = EntityPager.of(factory, Tricky.class).where("e.id < 0").open();
         try (Session session = factory.openSession()) {
