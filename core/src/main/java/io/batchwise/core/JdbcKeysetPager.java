@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -14,8 +13,8 @@ import javax.sql.DataSource;
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.core.internal.Borrowed;
 import io.batchwise.core.internal.Identifiers;
-import io.batchwise.core.internal.JdbcKeysetWalk;
 import io.batchwise.core.internal.KeysetQuery;
+import io.batchwise.core.internal.PagedWalk;
 import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.TableSchema;
 
@@ -136,7 +135,7 @@ public final class JdbcKeysetPager<T> {
 
     /** Walks every row from the start, one page query at a time. Close the walk. */
     public KeysetWalk<T> walk() {
-        return new JdbcKeysetWalk<>(dataSource, query, pageSize, null, null, this::forwardToken);
+        return walkFrom(null, null);
     }
 
     /**
@@ -155,7 +154,22 @@ public final class JdbcKeysetPager<T> {
             throw new IllegalArgumentException("token leads backward (it is a Page.previousToken()), but a walk runs"
                     + " forward; pass a Page.nextToken() or a KeysetWalk.resumeToken()");
         }
-        return new JdbcKeysetWalk<>(dataSource, query, pageSize, decoded.values(), token, this::forwardToken);
+        return walkFrom(decoded.values(), token);
+    }
+
+    /**
+     * Each page on a connection borrowed for that page only, so nothing but the last key is held
+     * between pages and a connection killed between (or during) pages costs one retry, not the walk.
+     */
+    private KeysetWalk<T> walkFrom(List<Object> start, String startToken) {
+        return new PagedWalk<>((after, limit, rowsBefore) -> {
+            try {
+                return Borrowed.read(dataSource, c -> query.read(c, false, after, limit, rowsBefore));
+            } catch (SQLException e) {
+                throw new BatchwiseException("Reading the keyset page after row " + rowsBefore + " failed: "
+                        + e.getMessage() + ". The walk can be resumed from resumeToken()", rowsBefore, e);
+            }
+        }, pageSize, start, startToken, this::forwardToken);
     }
 
     /** The keys the pager pages by, with the tiebreaker it appended. */
@@ -191,22 +205,7 @@ public final class JdbcKeysetPager<T> {
         } catch (SQLException e) {
             throw new BatchwiseException("Reading a keyset page failed: " + e.getMessage(), -1, e);
         }
-        boolean more = rows.size() > pageSize;
-        int count = Math.min(rows.size(), pageSize);
-        List<T> content = new ArrayList<>(rows.rows().subList(0, count));
-        List<List<Object>> keys = new ArrayList<>(rows.keys().subList(0, count));
-        if (backward) {
-            Collections.reverse(content);
-            Collections.reverse(keys);
-        }
-        String next = null;
-        String previous = null;
-        if (count > 0) {
-            next = tokens.encode(false, keys.get(count - 1));
-            previous = tokens.encode(true, keys.get(0));
-        }
-        return backward ? new Page<>(content, next, previous, fromToken, more)
-                : new Page<>(content, next, previous, more, fromToken);
+        return rows.toPage(pageSize, backward, fromToken, tokens);
     }
 
     /**

@@ -89,18 +89,13 @@ public final class EntityPager<T> {
     private final SessionFactory factory;
     private final EntityKeysetQuery<T> query;
     private final int pageSize;
-    private final byte[] fingerprint;
-    private final byte[] secret;
-    private final int maxTokenChars;
+    private final ResumeTokens.Codec tokens;
 
-    private EntityPager(SessionFactory factory, EntityKeysetQuery<T> query, int pageSize, byte[] fingerprint,
-            byte[] secret, int maxTokenChars) {
+    private EntityPager(SessionFactory factory, EntityKeysetQuery<T> query, int pageSize, ResumeTokens.Codec tokens) {
         this.factory = factory;
         this.query = query;
         this.pageSize = pageSize;
-        this.fingerprint = fingerprint;
-        this.secret = secret;
-        this.maxTokenChars = maxTokenChars;
+        this.tokens = tokens;
     }
 
     /** A pager over {@code entity} of {@code factory}'s persistence unit. */
@@ -284,31 +279,16 @@ public final class EntityPager<T> {
     }
 
     private ResumeTokens.Decoded decode(String token) {
-        return ResumeTokens.decode(token, fingerprint, query.order().size(), secret, maxTokenChars);
+        return tokens.decode(token, query.order().size());
     }
 
     private String forwardToken(List<Object> keys) {
-        return ResumeTokens.encode(fingerprint, false, keys, secret, maxTokenChars);
+        return tokens.encode(false, keys);
     }
 
     private Page<T> read(SharedSessionContract session, boolean backward, List<Object> boundary, boolean fromToken) {
         KeysetQuery.Rows<T> rows = query.read(session, backward, boundary, pageSize + 1, 0);
-        boolean more = rows.size() > pageSize;
-        int count = Math.min(rows.size(), pageSize);
-        List<T> content = new ArrayList<>(rows.rows().subList(0, count));
-        List<List<Object>> keys = new ArrayList<>(rows.keys().subList(0, count));
-        if (backward) {
-            Collections.reverse(content);
-            Collections.reverse(keys);
-        }
-        String next = null;
-        String previous = null;
-        if (count > 0) {
-            next = ResumeTokens.encode(fingerprint, false, keys.get(count - 1), secret, maxTokenChars);
-            previous = ResumeTokens.encode(fingerprint, true, keys.get(0), secret, maxTokenChars);
-        }
-        return backward ? new Page<>(content, next, previous, fromToken, more)
-                : new Page<>(content, next, previous, more, fromToken);
+        return rows.toPage(pageSize, backward, fromToken, tokens);
     }
 
     /** Options of an entity pager; {@link #open()} validates them against the metamodel. */
@@ -403,8 +383,7 @@ public final class EntityPager<T> {
             byte[] fingerprint = ResumeTokens.fingerprint(
                     List.of("entity", type.getName(), order.toString(), where == null ? "" : where),
                     new ArrayList<>(new TreeMap<>(parameters).values()));
-            return new EntityPager<>(factory, query, pageSize, fingerprint, secret == null ? null : secret.clone(),
-                    maxTokenChars);
+            return new EntityPager<>(factory, query, pageSize, new ResumeTokens.Codec(fingerprint, secret, maxTokenChars));
         }
     }
 }

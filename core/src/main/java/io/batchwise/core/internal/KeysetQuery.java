@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.KeyOrder;
+import io.batchwise.core.Page;
 import io.batchwise.core.RowMapper;
 import io.batchwise.core.SortKey;
 
@@ -41,6 +42,25 @@ public final class KeysetQuery<T> {
     public record Rows<T>(List<T> rows, List<List<Object>> keys) {
         public int size() {
             return rows.size();
+        }
+
+        /**
+         * The page these rows make when up to {@code pageSize + 1} were read (the extra row only says
+         * there is more), in the query's order, with tokens after its last and before its first row.
+         */
+        public Page<T> toPage(int pageSize, boolean backward, boolean fromToken, ResumeTokens.Codec tokens) {
+            boolean more = size() > pageSize;
+            int count = Math.min(size(), pageSize);
+            List<T> content = new ArrayList<>(rows.subList(0, count));
+            List<List<Object>> pageKeys = new ArrayList<>(keys.subList(0, count));
+            if (backward) {
+                Collections.reverse(content);
+                Collections.reverse(pageKeys);
+            }
+            String next = count == 0 ? null : tokens.encode(false, pageKeys.get(count - 1));
+            String previous = count == 0 ? null : tokens.encode(true, pageKeys.get(0));
+            return backward ? new Page<>(content, next, previous, fromToken, more)
+                    : new Page<>(content, next, previous, more, fromToken);
         }
     }
 
