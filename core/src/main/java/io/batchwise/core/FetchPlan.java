@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.ConnectorJ;
+import io.batchwise.core.internal.FetchPlans;
 
 /**
  * How rows of a walk come from the server, chosen for the driver actually connected so that the
@@ -67,23 +67,7 @@ public record FetchPlan(Mode mode, int fetchSize, JdbcDriver driver) {
      *         leave the connection usable without buffering; the message names the way out
      */
     public static FetchPlan choose(Connection connection, ConnectionUse use) throws SQLException {
-        Arguments.notNull("connection", connection, "pass the connection the walk will read from");
-        Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
-        JdbcDriver driver = JdbcDriver.of(connection);
-        return switch (driver) {
-            case MYSQL_CONNECTOR_J -> {
-                if (ConnectorJ.cursorFetchEnabled(connection)) {
-                    yield new FetchPlan(Mode.CURSOR, DEFAULT_FETCH_ROWS, driver);
-                }
-                FetchPlan streaming = new FetchPlan(Mode.STREAM, Integer.MIN_VALUE, driver);
-                yield use == ConnectionUse.SHARED ? refuse(streaming) : streaming;
-            }
-            case MARIADB_CONNECTOR_J -> {
-                FetchPlan streaming = new FetchPlan(Mode.STREAM, DEFAULT_FETCH_ROWS, driver);
-                yield use == ConnectionUse.SHARED ? refuse(streaming) : streaming;
-            }
-            case OTHER -> new FetchPlan(Mode.STREAM, DEFAULT_FETCH_ROWS, driver);
-        };
+        return FetchPlans.choose(connection, use, null, "use SHARED");
     }
 
     /**
@@ -93,31 +77,7 @@ public record FetchPlan(Mode mode, int fetchSize, JdbcDriver driver) {
     public static FetchPlan withFetchSize(Connection connection, int fetchSize, ConnectionUse use) throws SQLException {
         Arguments.notNull("connection", connection, "pass the connection the walk will read from");
         Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
-        Arguments.fetchSize(fetchSize);
-        JdbcDriver driver = JdbcDriver.of(connection);
-        Mode mode;
-        if (fetchSize == 0) {
-            mode = Mode.BUFFERED;
-        } else if (driver == JdbcDriver.MYSQL_CONNECTOR_J && fetchSize > 0) {
-            mode = ConnectorJ.cursorFetchEnabled(connection) ? Mode.CURSOR : Mode.BUFFERED;
-        } else {
-            mode = Mode.STREAM;
-        }
-        FetchPlan plan = new FetchPlan(mode, fetchSize, driver);
-        return use == ConnectionUse.SHARED && !plan.connectionFreeDuringWalk() ? refuse(plan) : plan;
-    }
-
-    private static FetchPlan refuse(FetchPlan streaming) {
-        String why = streaming.driver == JdbcDriver.MYSQL_CONNECTOR_J
-                ? "MySQL Connector/J without useCursorFetch streams with fetchSize=Integer.MIN_VALUE, which blocks"
-                  + " every other statement on the connection until the result is closed"
-                : "MariaDB Connector/J reads the whole rest of an open streaming result into memory before it runs"
-                  + " another statement on the connection, which defeats the bounded heap";
-        throw new BatchwiseException("This walk needs its connection for other statements while rows are read"
-                + " (a flush each batch, lazy loading or writes in the loop), but " + why + ". Fix: connect with"
-                + " MySQL Connector/J and add useCursorFetch=true to the JDBC URL (rows then come from a server-side"
-                + " cursor), or walk with the keyset pager, which holds no result open between pages, or keep the"
-                + " walk read-only and fetch what the loop needs in the query (join fetch).", -1, null);
+        return FetchPlans.choose(connection, use, Arguments.fetchSize(fetchSize), "use SHARED");
     }
 
     /** A one-line description for logs and error messages, e.g. {@code STREAM (fetchSize=Integer.MIN_VALUE, MySQL Connector/J)}. */

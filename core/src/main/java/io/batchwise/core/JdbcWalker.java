@@ -2,6 +2,7 @@ package io.batchwise.core;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,6 +35,14 @@ import io.batchwise.core.internal.JdbcStreamingWalk;
  * <p>Transactions: the walk runs in whatever transaction state the connection is in; a
  * streaming walk sees one consistent snapshot under InnoDB's default REPEATABLE READ when run
  * inside a transaction.
+ *
+ * <p>Faults: a killed query, a lost connection or a server restart ends the walk with a
+ * {@link BatchwiseException} that names the cause, the rows read so far and the fix (a streaming
+ * walk cannot resume; re-run it, or use {@link JdbcKeysetPager}, which resumes from its last
+ * token); a connection found dead is closed so that a pool drops it. Closing a streaming walk
+ * before its last row asks the server to stop the query ({@code KILL QUERY} from a short-lived
+ * side connection) instead of reading the rest of the result off the socket; the connection and
+ * any transaction on it stay usable.
  */
 public final class JdbcWalker {
     private JdbcWalker() {
@@ -64,6 +73,7 @@ public final class JdbcWalker {
         private int chunkSize = 1_000;
         private Integer fetchSize;
         private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
+        private Integer netWriteTimeout;
 
         private Builder(DataSource dataSource, Connection connection, String sql, RowMapper<T> mapper) {
             this.dataSource = dataSource;
@@ -101,10 +111,25 @@ public final class JdbcWalker {
         }
 
         /**
+         * Raises the server's {@code net_write_timeout} for this walk to {@code timeout} (whole
+         * seconds, rounded up) and sets it back when the walk closes: how long the code that takes the
+         * rows may pause before the server gives up writing to a streaming walk and closes the
+         * connection (server default 60 s; MySQL Connector/J raises it to its
+         * {@code netTimeoutForStreamingResults}, default 600 s, for every streaming query). Only a
+         * streaming fetch needs it; with a server-side cursor or a buffered result it does nothing.
+         * For work that pauses for minutes per chunk, the keyset pager holds nothing open instead.
+         */
+        public Builder<T> netWriteTimeout(Duration timeout) {
+            this.netWriteTimeout = Arguments.netWriteTimeout(timeout);
+            return this;
+        }
+
+        /**
          * Runs the query and returns the open walk; close it.
          *
          * @throws IllegalStateException if the caller's connection is closed, or another walk streams on it
-         * @throws BatchwiseException    if the connection cannot serve {@link ConnectionUse#SHARED}
+         * @throws BatchwiseException    if the connection cannot serve {@link ConnectionUse#SHARED}, no
+         *         connection can be had from the data source, or the query fails; the message says why
          */
         public Walk<T> open() {
             try {
@@ -115,7 +140,7 @@ public final class JdbcWalker {
                 throw new BatchwiseException("Could not check the connection: " + e.getMessage(), -1, e);
             }
             return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, chunkSize, fetchSize,
-                    connectionUse);
+                    connectionUse, netWriteTimeout);
         }
 
         /** {@link #open()} as a {@link Stream}; close the stream. */

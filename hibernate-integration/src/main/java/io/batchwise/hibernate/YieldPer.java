@@ -1,5 +1,6 @@
 package io.batchwise.hibernate;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,11 @@ import jakarta.persistence.criteria.CriteriaQuery;
 import org.hibernate.Session;
 import org.hibernate.SharedSessionContract;
 import org.hibernate.StatelessSession;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.query.IllegalSelectQueryException;
+import org.hibernate.query.QueryTypeMismatchException;
 import org.hibernate.query.SelectionQuery;
+import org.hibernate.query.spi.AbstractCommonQueryContract;
 
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.ConnectionUse;
@@ -67,6 +72,15 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  *   <li>Always close the walk (try-with-resources, a closed {@link Stream}, or
  *       {@link Builder#forEachChunk(Consumer)}). Closing, an early {@code break} or an exception
  *       from the caller's code closes the scroll and leaves the session usable.</li>
+ *   <li>Faults: a killed query, a lost connection or a server restart ends the walk with a
+ *       {@link BatchwiseException} naming the cause, the rows read and the fix (a streaming walk
+ *       cannot resume: re-run it, or use {@link EntityPager}, which resumes from its last token). A
+ *       dead connection is closed so that the pool drops it; outside a transaction the session lets
+ *       go of it at once and its next statement borrows a live one; inside one, the transaction is
+ *       lost with the connection: roll back (Hibernate may report that it cannot reach the
+ *       connection) and close the session. Closing a streaming walk before its last row asks the
+ *       server to stop the query ({@code KILL QUERY} from a short-lived side connection) instead of
+ *       reading the rest of the result; the session and its transaction stay usable.</li>
  *   <li>Not thread-safe, like the session it walks.</li>
  * </ul>
  */
@@ -80,18 +94,18 @@ public final class YieldPer {
     /** A walk of an HQL query on a stateful session. */
     public static <T> Builder<T> query(Session session, String hql, Class<T> rowType) {
         Arguments.notNull("session", session, "pass the Session to walk with");
-        return forString(session, hql, rowType);
+        return forString(session, "hql", hql, rowType);
     }
 
     /** A walk of an HQL query on a stateless session (nothing to clear: entities are never managed). */
     public static <T> Builder<T> query(StatelessSession session, String hql, Class<T> rowType) {
         Arguments.notNull("session", session, "pass the StatelessSession to walk with");
-        return forString(session, hql, rowType);
+        return forString(session, "hql", hql, rowType);
     }
 
     /** A walk of a JPQL query on a JPA entity manager backed by Hibernate. */
     public static <T> Builder<T> query(EntityManager entityManager, String jpql, Class<T> rowType) {
-        return forString(unwrap(entityManager), jpql, rowType);
+        return forString(unwrap(entityManager), "jpql", jpql, rowType);
     }
 
     /** A walk of a criteria query on a session. */
@@ -118,6 +132,12 @@ public final class YieldPer {
     public static <T> Builder<T> query(SharedSessionContract session, SelectionQuery<T> query) {
         Arguments.notNull("session", session, "pass the session that created the query");
         Arguments.notNull("query", query, "pass the SelectionQuery to walk");
+        if (query instanceof AbstractCommonQueryContract contract && session instanceof SharedSessionContractImplementor
+                && contract.getSession() != session) {
+            throw new IllegalArgumentException("query must have been created by the session it walks, but it belongs"
+                    + " to another session (" + contract.getSession() + ", not " + session + "); create the query"
+                    + " on the session you pass, or pass the query's own session");
+        }
         return new Builder<>(session, s -> query, "selection query");
     }
 
@@ -126,10 +146,27 @@ public final class YieldPer {
         return new Builder<>(session, s -> s.createSelectionQuery(criteria), "criteria query");
     }
 
-    private static <T> Builder<T> forString(SharedSessionContract session, String hql, Class<T> rowType) {
-        Arguments.notBlank("hql", hql, "pass the HQL/JPQL select to walk, e.g. \"from Order\"");
+    private static <T> Builder<T> forString(SharedSessionContract session, String parameter, String hql,
+            Class<T> rowType) {
+        Arguments.notBlank(parameter, hql, "pass the HQL/JPQL select to walk, e.g. \"from Order\"");
         Arguments.notNull("rowType", rowType, "pass the class of the rows, e.g. Order.class or Object[].class");
-        return new Builder<>(session, s -> s.createSelectionQuery(hql, rowType), hql);
+        return new Builder<>(session, s -> selection(s, parameter, hql, rowType), hql);
+    }
+
+    /** The query for {@code hql}, with Hibernate's refusals of a non-select or a wrong row type naming the parameter. */
+    private static <T> SelectionQuery<T> selection(SharedSessionContract session, String parameter, String hql,
+            Class<T> rowType) {
+        try {
+            return session.createSelectionQuery(hql, rowType);
+        } catch (IllegalSelectQueryException e) {
+            throw new IllegalArgumentException(parameter + " must be a select query, was \"" + hql + "\"; walk a"
+                    + " select (e.g. \"from Order where ...\"), and change rows with a mutation query or in the loop"
+                    + " (" + e.getMessage() + ")", e);
+        } catch (QueryTypeMismatchException e) {
+            throw new IllegalArgumentException("rowType must be the type the query selects, was " + rowType.getName()
+                    + "; pass the entity class for \"from Entity\", the attribute's type for one selected value, or"
+                    + " Object[].class for several (" + e.getMessage() + ")", e);
+        }
     }
 
     private static Session unwrap(EntityManager entityManager) {
@@ -141,7 +178,8 @@ public final class YieldPer {
             return entityManager.unwrap(Session.class);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("entityManager must be backed by Hibernate ORM, was "
-                    + entityManager.getClass().getName() + "; Batchwise walks Hibernate sessions", e);
+                    + entityManager.getClass().getName() + "; pass an EntityManager of a Hibernate persistence unit"
+                    + " (Batchwise walks Hibernate sessions)", e);
         }
     }
 
@@ -159,6 +197,7 @@ public final class YieldPer {
         private Integer fetchSize;
         private AfterBatch afterBatch = AfterBatch.CLEAR;
         private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
+        private Integer netWriteTimeout;
 
         Builder(SharedSessionContract session, Function<SharedSessionContract, SelectionQuery<T>> queryFactory,
                 String description) {
@@ -211,6 +250,20 @@ public final class YieldPer {
         }
 
         /**
+         * Raises the server's {@code net_write_timeout} for this walk to {@code timeout} (whole
+         * seconds, rounded up) and sets it back when the walk closes: how long the loop may pause
+         * before the server gives up writing to a streaming walk and closes the connection (server
+         * default 60 s; MySQL Connector/J raises it to its {@code netTimeoutForStreamingResults},
+         * default 600 s, for every streaming query). Only a streaming fetch needs it; with a
+         * server-side cursor it does nothing. For work that pauses for minutes per batch, the keyset
+         * pager ({@link EntityPager}) holds nothing open instead.
+         */
+        public Builder<T> netWriteTimeout(Duration timeout) {
+            this.netWriteTimeout = Arguments.netWriteTimeout(timeout);
+            return this;
+        }
+
+        /**
          * Validates the options, runs the query and returns the open walk; close it.
          *
          * @throws IllegalStateException    if the session is closed, or another walk streams on its connection
@@ -230,12 +283,12 @@ public final class YieldPer {
             ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : connectionUse;
             if (use == ConnectionUse.SHARED && !session.getTransaction().isActive()) {
                 throw new IllegalStateException("A walk that shares its connection (" + (afterBatch.flushes()
-                        ? "afterBatch " + afterBatch : "ConnectionUse.SHARED") + ") needs an active transaction:"
+                        ? "afterBatch " + afterBatch : "connectionUse SHARED") + ") needs an active transaction:"
                         + " without one Hibernate releases the JDBC resources after every other statement, which"
                         + " closes the walk's result set. Begin a transaction before opening the walk.");
             }
             return StreamingQueryWalk.open(session, queryFactory, description, named, positional, batchSize,
-                    fetchSize, afterBatch, use);
+                    fetchSize, afterBatch, use, netWriteTimeout);
         }
 
         /** {@link #open()} as a {@link Stream}; close the stream (try-with-resources). */

@@ -7,7 +7,8 @@ import io.batchwise.core.Walk;
 /**
  * The iterator state machine every walker shares: lazy fetch in {@link #hasNext()}, a chunk
  * boundary hook before the first row of each new chunk, and release of resources on exhaustion,
- * on {@link #close()} and on any failure.
+ * on {@link #close()} and on any failure (after {@link #translate} has seen the failure, so a
+ * walk can discard a dead connection before it closes what it holds).
  */
 public abstract class AbstractWalk<T> implements Walk<T> {
     private enum State { OPEN, EXHAUSTED, CLOSED, FAILED }
@@ -17,6 +18,8 @@ public abstract class AbstractWalk<T> implements Walk<T> {
     private boolean fetched;
     private T pending;
     private State state = State.OPEN;
+    private long chunkStartedNanos;
+    private long slowestChunkNanos;
 
     protected AbstractWalk(int chunkSize) {
         this.chunkSize = Arguments.atLeastOne("chunkSize", chunkSize, "pass the number of rows per chunk, e.g. 1000");
@@ -32,8 +35,26 @@ public abstract class AbstractWalk<T> implements Walk<T> {
     protected void endOfChunk() {
     }
 
-    /** Releases the walk's resources; called once, after the end, on close, or after a failure. */
+    /**
+     * Releases the walk's resources; called once, after the end, on close, or after a failure.
+     * {@link #reachedEnd()} tells whether the walk got to its last row.
+     */
     protected abstract void release();
+
+    /** Whether the walk read its last row (rather than being closed early or failing). */
+    protected final boolean reachedEnd() {
+        return state == State.EXHAUSTED;
+    }
+
+    /**
+     * The longest the walk took for one chunk so far, the chunk in progress included: fetching its
+     * rows plus whatever the caller did between them. Measured once per chunk, so it costs nothing
+     * per row; it bounds from above every pause of the caller between two rows.
+     */
+    protected final long slowestChunkMillis() {
+        long current = chunkStartedNanos == 0 ? 0 : System.nanoTime() - chunkStartedNanos;
+        return Math.max(slowestChunkNanos, current) / 1_000_000;
+    }
 
     /** Turns a failure into the exception the caller sees; by default explains a busy streaming connection. */
     protected RuntimeException translate(RuntimeException failure) {
@@ -68,8 +89,13 @@ public abstract class AbstractWalk<T> implements Walk<T> {
                 break;
         }
         try {
-            if (rowsRead > 0 && rowsRead % chunkSize == 0) {
-                endOfChunk();
+            if (rowsRead % chunkSize == 0) {
+                long now = System.nanoTime();
+                if (rowsRead > 0) {
+                    slowestChunkNanos = Math.max(slowestChunkNanos, now - chunkStartedNanos);
+                    endOfChunk();
+                }
+                chunkStartedNanos = now;
             }
             if (fetchNext()) {
                 pending = current();
@@ -78,8 +104,9 @@ public abstract class AbstractWalk<T> implements Walk<T> {
             }
         } catch (RuntimeException failure) {
             state = State.FAILED;
-            releaseAfter(failure);
-            throw translate(failure);
+            RuntimeException explained = translate(failure);
+            releaseAfter(explained);
+            throw explained;
         }
         state = State.EXHAUSTED;
         release();

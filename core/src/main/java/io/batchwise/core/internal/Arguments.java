@@ -31,6 +31,22 @@ public final class Arguments {
         return rows;
     }
 
+    /** The server's largest {@code net_write_timeout} (both MySQL and MariaDB): one year. */
+    static final long MAX_NET_WRITE_TIMEOUT_SECONDS = 31_536_000;
+
+    /** A {@code net_write_timeout} for one walk, in whole seconds (rounded up): 1 second to 365 days. */
+    public static int netWriteTimeout(java.time.Duration timeout) {
+        notNull("netWriteTimeout", timeout, "pass how long the server may wait for the loop to take the next rows,"
+                + " e.g. Duration.ofMinutes(30)");
+        long seconds = timeout.getSeconds() + (timeout.getNano() > 0 ? 1 : 0);
+        if (timeout.isNegative() || seconds < 1 || seconds > MAX_NET_WRITE_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("netWriteTimeout must be between 1 second and 365 days (the server's"
+                    + " limit for net_write_timeout), was " + timeout + "; pass how long the server may wait for the"
+                    + " loop to take the next rows, e.g. Duration.ofMinutes(30)");
+        }
+        return (int) seconds;
+    }
+
     public static String notBlank(String parameter, String value, String fix) {
         notNull(parameter, value, fix);
         if (value.isBlank()) {
