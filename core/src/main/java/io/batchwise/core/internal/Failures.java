@@ -71,6 +71,10 @@ public final class Failures {
         if (causedByDriverOutOfMemory(failure)) {
             return Fault.DRIVER_OUT_OF_MEMORY;
         }
+        // before the interruption check: MariaDB reports 1927 "Connection was killed" with SQLState 70100
+        if (serverReport(failure) != null) {
+            return Fault.CONNECTION_LOST;
+        }
         if (interruption(failure) != null) {
             return Fault.QUERY_INTERRUPTED;
         }
@@ -78,6 +82,11 @@ public final class Failures {
             return Fault.CONNECTION_LOST;
         }
         return null;
+    }
+
+    /** Whether the server may still be sending a result after a walk ended with {@code fault} (null: none, or unrecognised). */
+    public static boolean streamMayStillRun(Fault fault) {
+        return fault != Fault.CONNECTION_LOST && fault != Fault.QUERY_INTERRUPTED;
     }
 
     /**

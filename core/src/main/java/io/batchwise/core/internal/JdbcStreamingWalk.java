@@ -119,13 +119,13 @@ public final class JdbcStreamingWalk<T> extends AbstractWalk<T> {
         if (fault == Failures.Fault.CONNECTION_LOST) {
             LostConnections.discard(connection);
         }
-        return Failures.explainRead(Failures.explain(failure, this),
+        return Failures.explainRead(failure,
                 new Failures.Context(rowsRead(), chunkSize(), slowestChunkMillis(), plan, knownNetWriteTimeout));
     }
 
     @Override
     protected void release() {
-        if (!reachedEnd() && fault == null && RunningQueries.stop(connection, plan)) {
+        if (!reachedEnd() && Failures.streamMayStillRun(fault) && RunningQueries.stop(connection, plan)) {
             drainAfterKill();
         }
         RuntimeException failure = null;

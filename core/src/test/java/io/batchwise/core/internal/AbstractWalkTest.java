@@ -23,7 +23,9 @@ class AbstractWalkTest {
         final int failAt;
         int position = -1;
         final List<Long> chunkEndsAtRow = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
         int releases;
+        Boolean reachedEndAtRelease;
 
         Counting(int size, int chunkSize, int failAt) {
             super(chunkSize);
@@ -51,7 +53,15 @@ class AbstractWalkTest {
         }
 
         @Override
+        protected RuntimeException translate(RuntimeException failure) {
+            events.add("translate");
+            return super.translate(failure);
+        }
+
+        @Override
         protected void release() {
+            events.add("release");
+            reachedEndAtRelease = reachedEnd();
             releases++;
         }
     }
@@ -100,6 +110,25 @@ class AbstractWalkTest {
         assertEquals(1, walk.releases);
         IllegalStateException again = assertThrows(IllegalStateException.class, walk::hasNext);
         assertTrue(again.getMessage().contains("failed after 5 rows"), again.getMessage());
+    }
+
+    @Test
+    void aFailureIsTranslatedBeforeResourcesAreReleasedSoADeadConnectionCanBeDiscardedFirst() {
+        Counting walk = new Counting(10, 4, 5);
+        assertThrows(IllegalStateException.class, () -> walk.forEachRemaining(r -> { }));
+        assertEquals(List.of("translate", "release"), walk.events);
+        assertFalse(walk.reachedEndAtRelease);
+    }
+
+    @Test
+    void releaseKnowsWhetherTheWalkReachedItsEndOrWasLeftEarly() {
+        Counting whole = new Counting(3, 2, -1);
+        whole.forEachRemaining(r -> { });
+        assertTrue(whole.reachedEndAtRelease);
+        Counting left = new Counting(3, 2, -1);
+        left.next();
+        left.close();
+        assertFalse(left.reachedEndAtRelease);
     }
 
     @Test

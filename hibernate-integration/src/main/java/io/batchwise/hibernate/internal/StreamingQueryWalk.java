@@ -118,7 +118,7 @@ public final class StreamingQueryWalk<T> extends AbstractWalk<T> {
                     e.addSuppressed(secondary);
                 }
             }
-            throw Failures.explainRead(Failures.explain(e, null), new Failures.Context(-1, batchSize, 0, plan, 0));
+            throw Failures.explainRead(e, new Failures.Context(-1, batchSize, 0, plan, 0));
         }
     }
 
@@ -183,13 +183,13 @@ public final class StreamingQueryWalk<T> extends AbstractWalk<T> {
         if (fault == Failures.Fault.CONNECTION_LOST) {
             LostConnections.discard(connection);
         }
-        return Failures.explainRead(Failures.explain(failure, this),
+        return Failures.explainRead(failure,
                 new Failures.Context(rowsRead(), chunkSize(), slowestChunkMillis(), plan, knownNetWriteTimeout));
     }
 
     @Override
     protected void release() {
-        if (!reachedEnd() && fault == null) {
+        if (!reachedEnd() && Failures.streamMayStillRun(fault)) {
             // closing reads only what is already in flight, not the rest of the result (see RunningQueries)
             RunningQueries.stop(connection, plan);
         }
@@ -213,7 +213,7 @@ public final class StreamingQueryWalk<T> extends AbstractWalk<T> {
                 failure = failure == null ? restoring : failure;
             }
         }
-        if (fault == Failures.Fault.CONNECTION_LOST && !session.getTransaction().isActive()) {
+        if (fault == Failures.Fault.CONNECTION_LOST && session.isOpen() && !session.getTransaction().isActive()) {
             // Outside a transaction Hibernate would hold the dead connection until the next statement
             // failed on it; let it go now, so the session's next statement borrows a live one.
             jdbc(session).afterTransaction();
