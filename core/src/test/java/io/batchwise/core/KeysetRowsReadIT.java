@@ -1,0 +1,294 @@
+package io.batchwise.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.batchwise.testing.ItemTable;
+import io.batchwise.testing.MySqlServerExtension;
+import io.batchwise.testing.OneConnectionDataSource;
+import io.batchwise.testing.TestSchema;
+
+/**
+ * A page late in the table reads about one page of rows, not every row before it: measured with
+ * the session's {@code Handler_read%} counters (rows the storage engine actually handed over,
+ * filesort reads included), which MariaDB and MySQL both keep. Plain {@code EXPLAIN} estimates the
+ * same for a range scan and for a walk from the start of the index, so it cannot tell them apart.
+ */
+@ExtendWith(MySqlServerExtension.class)
+class KeysetRowsReadIT {
+    static final int ROWS = 200_000;
+    static final int PAGE = 1_000;
+
+    @BeforeAll
+    static void createItems(TestSchema schema) throws Exception {
+        try (Connection c = schema.server().connect(schema.name()); Statement s = c.createStatement()) {
+            ItemTable.create(c, "item", ROWS);
+            s.execute("ALTER TABLE item ADD KEY k_amount_created (amount, created_at),"
+                    + " ADD KEY k_created_desc_id (created_at DESC, id ASC), ADD KEY k_category (category)");
+            s.execute("ANALYZE TABLE item");
+        }
+    }
+
+    record Case(String name, KeyOrder order) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        List<Case> cases = List.of(
+                new Case("single key", KeyOrder.of(SortKey.asc("id").unique())),
+                new Case("composite key", KeyOrder.of(SortKey.asc("amount"), SortKey.asc("created_at"))),
+                new Case("composite with id tiebreaker", KeyOrder.of(SortKey.asc("created_at"))),
+                new Case("mixed directions", KeyOrder.of(SortKey.desc("created_at"), SortKey.asc("id").unique())),
+                new Case("nullable key", KeyOrder.of(SortKey.asc("category").nullable())));
+        return Stream.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)
+                .flatMap(d -> cases.stream().flatMap(c -> Stream.of(
+                        Arguments.of(d, c, 10), Arguments.of(d, c, 90))));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} at {2}%")
+    @MethodSource("cases")
+    void aLatePageReadsAboutOnePageOfRows(JdbcDriver driver, Case c, int percent, TestSchema schema) throws Exception {
+        DataSource pool = schema.dataSource(driver);
+        int position = ROWS / 100 * percent;
+        // reach the position cheaply with big pages; the token does not depend on the page size
+        String token;
+        try (KeysetWalk<Long> walk = pager(pool, c.order(), JdbcKeysetPager.MAX_PAGE_SIZE).walk()) {
+            for (int i = 0; i < position; i++) {
+                walk.next();
+            }
+            token = walk.resumeToken();
+        }
+        try (Connection connection = pool.getConnection()) {
+            JdbcKeysetPager<Long> pager = pager(new OneConnectionDataSource(connection), c.order(), PAGE);
+            assertTrue(pager.indexAdvice().isEmpty(), pager.indexAdvice().toString());
+            long baseline = rowsRead(connection, () -> { });
+            AtomicReference<Page<Long>> page = new AtomicReference<>();
+            long read = rowsRead(connection, () -> page.set(pager.page(token))) - baseline;
+            long back = rowsRead(connection, () -> pager.page(page.get().previousToken())) - baseline;
+            assertEquals(PAGE, page.get().size());
+            System.out.printf(Locale.ROOT, "rows read [%s, %s, %s]: %s at position %,d of %,d: next page %,d rows,"
+                    + " previous page %,d rows (page size %,d)%n", schema.server().describe(), driver, c,
+                    pager.order(), position, ROWS, read, back, PAGE);
+            assertTrue(read < 3 * PAGE, c + " at " + position + " read " + read + " rows for a page of " + PAGE);
+            assertTrue(back < 3 * PAGE, c + " backward at " + position + " read " + back + " rows for a page of " + PAGE);
+        }
+    }
+
+    @Test
+    void printsWhatTheBareRowValueFormReadsAtTheSamePositions(TestSchema schema) throws Exception {
+        // Not an assertion about Batchwise, which never generates this form: the figures for the report,
+        // measured on the same table and server as the assertions above.
+        DataSource pool = schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J);
+        for (KeyOrder keys : List.of(KeyOrder.of(SortKey.asc("created_at")),
+                KeyOrder.of(SortKey.asc("amount"), SortKey.asc("created_at")))) {
+            KeyOrder order = pager(pool, keys, PAGE).order();
+            String columns = String.join(", ", order.keys().stream().map(SortKey::quoted).toList());
+            for (int percent : new int[] {10, 50, 90}) {
+                int position = ROWS / 100 * percent;
+                try (Connection connection = pool.getConnection()) {
+                    Object[] boundary = new Object[order.size()];
+                    try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT " + columns
+                            + " FROM item ORDER BY " + columns + " LIMIT 1 OFFSET " + (position - 1))) {
+                        r.next();
+                        for (int i = 0; i < boundary.length; i++) {
+                            boundary[i] = r.getObject(i + 1);
+                        }
+                    }
+                    String sql = "SELECT id FROM item WHERE (" + columns + ") > (" + "?, ".repeat(order.size() - 1)
+                            + "?) ORDER BY " + columns + " LIMIT " + (PAGE + 1);
+                    long baseline = rowsRead(connection, () -> { });
+                    long read = rowsRead(connection, () -> {
+                        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                            for (int i = 0; i < boundary.length; i++) {
+                                ps.setObject(i + 1, boundary[i]);
+                            }
+                            try (ResultSet r = ps.executeQuery()) {
+                                while (r.next()) {
+                                    r.getLong(1);
+                                }
+                            }
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }) - baseline;
+                    System.out.printf(Locale.ROOT, "rows read [%s]: bare row-value form %s on %s at position %,d:"
+                            + " %,d rows%n", schema.server().describe(), sql, order, position, read);
+                }
+            }
+        }
+    }
+
+    /**
+     * Opt-in ({@code -Dbatchwise.measure=true}): how much of a keyset walk is page round trips, to decide
+     * whether fetching the next page while the caller works on the current one would pay. Prints, asserts
+     * nothing about time.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "batchwise.measure", matches = "true")
+    void measuresThePageRoundTripAgainstAStreamingWalk(TestSchema schema) throws Exception {
+        for (JdbcDriver driver : List.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)) {
+            DataSource pool = schema.dataSource(driver);
+            for (int run = 1; run <= 3; run++) {
+                long start = System.nanoTime();
+                long sum = 0;
+                try (Walk<Long> walk = JdbcWalker.query(pool, "select id, amount, payload from item order by created_at, id",
+                        r -> ItemTable.checksum(r.getLong(1), r.getBigDecimal(2), r.getString(3))).open()) {
+                    while (walk.hasNext()) {
+                        sum += walk.next();
+                    }
+                }
+                long streaming = System.nanoTime() - start;
+
+                TimedDataSource timed = new TimedDataSource(pool);
+                JdbcKeysetPager<Long> pager = JdbcKeysetPager.select(timed, "id, amount, payload",
+                        r -> ItemTable.checksum(r.getLong(1), r.getBigDecimal(2), r.getString(3)))
+                        .from("item").orderBy(SortKey.asc("created_at")).pageSize(PAGE).open();
+                timed.reset();
+                start = System.nanoTime();
+                long keysetSum = 0;
+                try (KeysetWalk<Long> walk = pager.walk()) {
+                    while (walk.hasNext()) {
+                        keysetSum += walk.next();
+                    }
+                }
+                long keyset = System.nanoTime() - start;
+                assertEquals(sum, keysetSum);
+                System.out.printf(Locale.ROOT, "timing [%s, %s, run %d]: %,d rows by (created_at, id): streaming walk"
+                        + " %,d ms; keyset walk %,d ms in %d pages of %,d, of which %,d ms with a page's connection"
+                        + " borrowed (%.2f ms per page, %.0f%% of the walk)%n", schema.server().describe(), driver, run,
+                        ROWS, streaming / 1_000_000, keyset / 1_000_000, timed.borrows, PAGE, timed.borrowedNanos / 1_000_000,
+                        timed.borrowedNanos / 1e6 / timed.borrows, 100.0 * timed.borrowedNanos / keyset);
+            }
+        }
+    }
+
+    /** Times how long connections stay borrowed: for a keyset walk, the page round trips. */
+    static final class TimedDataSource extends DelegatingDataSource {
+        long borrows;
+        long borrowedNanos;
+
+        TimedDataSource(DataSource pool) {
+            super(pool);
+        }
+
+        void reset() {
+            borrows = 0;
+            borrowedNanos = 0;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            long start = System.nanoTime();
+            Connection real = super.getConnection();
+            borrows++;
+            return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close") && (args == null || args.length == 0)) {
+                            borrowedNanos += System.nanoTime() - start;
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
+    static class DelegatingDataSource implements DataSource {
+        private final DataSource delegate;
+
+        DelegatingDataSource(DataSource delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return delegate.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return delegate.getConnection(user, password);
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() throws SQLException {
+            return delegate.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) throws SQLException {
+            delegate.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            delegate.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return delegate.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+            return delegate.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return delegate.unwrap(type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) throws SQLException {
+            return delegate.isWrapperFor(type);
+        }
+    }
+
+    static JdbcKeysetPager<Long> pager(DataSource ds, KeyOrder order, int pageSize) {
+        return JdbcKeysetPager.select(ds, "id", r -> r.getLong(1)).from("item").orderBy(order).pageSize(pageSize)
+                .indexCheck(IndexCheck.WARN).open();
+    }
+
+    /** Rows the storage engine handed to the session while {@code work} ran (all Handler_read% counters). */
+    static long rowsRead(Connection connection, Runnable work) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("FLUSH STATUS");
+        }
+        work.run();
+        long sum = 0;
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("SHOW SESSION STATUS LIKE 'Handler_read%'")) {
+            while (r.next()) {
+                sum += r.getLong(2);
+            }
+        }
+        return sum;
+    }
+}
