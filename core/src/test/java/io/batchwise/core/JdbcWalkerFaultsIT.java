@@ -342,8 +342,6 @@ class JdbcWalkerFaultsIT {
     @Test
     void aServerRestartMidWalkFailsClearlyAndThePoolsRecover() throws Exception {
         MySqlServer server = schema.server();
-        org.junit.jupiter.api.Assumptions.assumeTrue(server.kind() == MySqlServer.Kind.EMBEDDED_MARIADB,
-                "only the embedded server can be restarted by a test");
         DataSource connectorJ = schema.dataSource(JdbcDriver.MYSQL_CONNECTOR_J);
         DataSource mariaDb = schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J);
         Walk<Long> first = ids(connectorJ, "restart-cj");
@@ -351,7 +349,7 @@ class JdbcWalkerFaultsIT {
         try (first; second) {
             take(first, 10);
             take(second, 10);
-            server.restartEmbedded();
+            server.restart(); // skips the test where nobody said how to restart the server
             for (Walk<Long> walk : java.util.List.of(first, second)) {
                 BatchwiseException e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
                 assertMentions(e, "lost its connection", "after " + walk.rowsRead() + " rows", "re-run the walk");

