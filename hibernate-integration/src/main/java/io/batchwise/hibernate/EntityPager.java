@@ -596,13 +596,19 @@ public final class EntityPager<T> {
                         ? "rowType " + rowType.getName() + " cannot be made from the select items \"" + select
                                 + "\": it needs a constructor taking them in order, as HQL's select new does, or use"
                                 + " Object[].class"
-                        : select != null
-                                ? "select items \"" + select + "\" or where condition " + quoted(where)
-                                        + " are not valid HQL on alias e of entity " + type.getName()
-                                : "where condition " + quoted(where) + " is not valid HQL on alias e of entity "
-                                        + type.getName();
+                        : (select != null ? "select items \"" + select + "\" or where condition " + quoted(where)
+                                + " are" : "where condition " + quoted(where) + " is") + " not valid HQL on alias e of"
+                                + " entity " + type.getName() + ", whose attributes are " + attributes(type) + ". Write"
+                                + " HQL on alias e, e.g. \"e." + attributes(type).iterator().next() + " = :value\","
+                                + " with values as parameters";
                 throw new IllegalArgumentException(problem + ". Hibernate says: " + e.getMessage(), e);
             }
+        }
+
+        private static Set<String> attributes(EntityType<?> type) {
+            Set<String> names = new TreeSet<>();
+            type.getAttributes().forEach(a -> names.add(a.getName()));
+            return names;
         }
 
         private static String quoted(String text) {
