@@ -64,21 +64,41 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  * String resume = orders.forEachPage(null, (pageSession, p) -> p.content().forEach(Order::archive));
  * }</pre>
  *
+ * <p>Projections and criteria:
+ * <pre>{@code
+ * record OrderRow(Long id, BigDecimal total) {}
+ * EntityPager<OrderRow> rows = EntityPager.of(sessionFactory, Order.class)
+ *         .select("e.id, e.total", OrderRow.class)                          // select new OrderRow(...)
+ *         .where((cb, order) -> cb.equal(order.get(Order_.status), Status.OPEN))
+ *         .orderBy(SortKey.desc("createdAt"))
+ *         .open();
+ * }</pre>
+ *
  * <h2>Contract</h2>
  * <ul>
- *   <li>Keys are entity attributes, validated against the metamodel when the pager opens (a basic
- *       attribute, or one level into an embeddable: {@code "id.part"}); optional attributes become
- *       nullable keys; the entity id (every part of a composite id) is appended as the tiebreaker
- *       unless the keys end with it. Nothing the caller names reaches the query except validated
- *       attribute names; key values are always bound.</li>
- *   <li>The query is {@code select e, <keys> from Entity e where (<where>) and <seek> order by <keys>}
- *       with the expanded OR seek predicate (a range on MySQL and MariaDB, see {@code SeekSql}); the
- *       boundary key values are selected from the database and compared in SQL, so
- *       {@code DATETIME(6)}, {@code DECIMAL} scale and case-insensitive collations round-trip.
- *       The {@code where} condition is HQL the caller writes (alias {@code e}); never build it from
- *       end-user input: pass values as parameters.</li>
- *   <li>Tokens are opaque, URL-safe and bound to this pager's entity, keys, condition and parameter
- *       values: a token from another query, or a tampered one, is refused before any SQL.</li>
+ *   <li>Keys are entity attributes, validated against the metamodel when the pager opens: a basic
+ *       attribute, one level into an embeddable ({@code "origin.city"}, {@code "id.carrier"}), or a
+ *       whole embedded id ({@code "id"}). Attributes that are optional in the mapping or nullable in
+ *       the table become nullable keys. The id (every part of a composite id, in the order of the
+ *       table's primary key) is appended as the tiebreaker unless the keys already hold it, in the
+ *       direction an index serves. Key values of types a token cannot carry exactly ({@code double},
+ *       {@code float}, times with an offset) are refused. Nothing the caller names reaches the query
+ *       except validated attribute names; key values are always bound.</li>
+ *   <li>The query is {@code select <row>, <keys> from Entity e where (<where>) and <seek> order by
+ *       <keys>} with the expanded OR seek predicate (a range on MySQL and MariaDB, see
+ *       {@code SeekSql}); the row is the entity, or the {@link Builder#select(String, Class) select}
+ *       items. The boundary key values are always selected from the database, also for projections,
+ *       and compared in SQL, so {@code DATETIME(6)}, {@code DECIMAL} scale and case-insensitive
+ *       collations round-trip. The {@code where} condition is HQL the caller writes (alias
+ *       {@code e}), or a {@link CriteriaCondition}, or both; never build HQL from end-user input:
+ *       pass values as parameters. {@link Builder#open()} parses the whole query and checks its
+ *       parameters without running it.</li>
+ *   <li>Index check: unless {@link IndexCheck#OFF}, {@link Builder#open()} resolves the key attributes
+ *       to their columns and table through Hibernate's mapping model, reads the table's indexes from
+ *       {@code information_schema} once, and warns (or with {@link IndexCheck#STRICT} refuses) when no
+ *       index serves the order, with the {@code CREATE INDEX} that would ({@link #indexAdvice()}).</li>
+ *   <li>Tokens are opaque, URL-safe and bound to this pager's entity, keys, select, conditions and
+ *       parameter values: a token from another query, or a tampered one, is refused before any SQL.</li>
  *   <li>Concurrency: each page sees the rows committed when it runs. Rows inserted or moved ahead of
  *       the cursor are seen, behind it are not; a row that exists throughout the walk is returned
  *       exactly once; deleting rows never makes the walk skip one.</li>
@@ -91,7 +111,7 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  *   <li>The pager is immutable and thread-safe; the walks and sessions it is given are not.</li>
  * </ul>
  *
- * @param <T> the entity type
+ * @param <T> the row type: the entity, or what {@link Builder#select(String, Class)} makes of each row
  */
 public final class EntityPager<T> {
     /** Rows per page unless {@link Builder#pageSize(int)} says otherwise. */

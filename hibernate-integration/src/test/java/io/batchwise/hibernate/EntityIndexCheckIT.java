@@ -123,6 +123,25 @@ class EntityIndexCheckIT {
     }
 
     @Test
+    void aFormulaKeyIsPagedButNoIndexCanServeIt() throws Exception {
+        EntityPager<Shipment> pager = EntityPager.of(factory, Shipment.class).orderBy(SortKey.desc("doubleWeight"))
+                .pageSize(3).open();
+        String advice = pager.indexAdvice().orElseThrow();
+        assertTrue(advice.startsWith("Entity Shipment, keys (doubleWeight DESC NULLS LAST, id.carrier DESC, id.number"
+                + " DESC unique): key \"doubleWeight\" maps to the formula "), advice);
+        assertTrue(advice.contains("which the index check cannot match to an index"), advice);
+        List<String> seen = new ArrayList<>();
+        try (org.hibernate.Session session = factory.openSession();
+                io.batchwise.core.KeysetWalk<Shipment> walk = pager.walk(session, null)) {
+            walk.forEachRemaining(s -> seen.add(s.getId().toString()));
+        }
+        assertEquals(CompositeIdTables.shipmentsInServerOrder(schema,
+                "weight * 2 DESC, carrier_code DESC, shipment_no DESC"), seen);
+        assertThrows(BatchwiseException.class, () -> EntityPager.of(factory, Shipment.class)
+                .orderBy(SortKey.desc("doubleWeight")).indexCheck(IndexCheck.STRICT).open());
+    }
+
+    @Test
     void offLooksAtNothing() {
         EntityPager<Shipment> pager = EntityPager.of(factory, Shipment.class).orderBy(SortKey.asc("weight"))
                 .indexCheck(IndexCheck.OFF).open();

@@ -244,7 +244,7 @@ public final class EntityKeys {
             Column column = columns.get(key.column());
             if (column.plainName() == null) {
                 return prefix + "key \"" + key.column() + "\" maps to " + (column.formula() ? "the formula " : "the"
-                        + " column ") + column.name() + ", which the index check cannot match to an index (a formula"
+                        + " column ") + column.name().replace("{@}.", "") + ", which the index check cannot match to an index (a formula"
                         + " is never indexed; a column name must be letters, digits and _): every page may read and"
                         + " sort the rows after the cursor. Sort by plain columns, or use indexCheck(IndexCheck.OFF)"
                         + " when an index serves the order anyway";
