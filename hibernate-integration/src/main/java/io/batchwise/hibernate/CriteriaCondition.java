@@ -23,7 +23,8 @@ import org.hibernate.query.criteria.HibernateCriteriaBuilder;
  * again for every page, on a new query each time. It must therefore build the same condition every
  * time: use values fixed when the pager is built (captured in the lambda), not values computed in
  * it (such as the current time), or a token would resume a different query. Values given to the
- * builder are bound as parameters, never written into the SQL.
+ * builder are bound as parameters, never written into the SQL. A pager shared between threads
+ * calls it from each of them, so it must not keep state of its own.
  *
  * @param <E> the entity type
  */
