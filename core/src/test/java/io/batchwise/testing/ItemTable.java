@@ -34,8 +34,10 @@ public final class ItemTable {
                     + " payload VARCHAR(255) NOT NULL,"
                     + " KEY idx_" + table + "_created (created_at, id)"
                     + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+            // A plain table, not a TEMPORARY one: MySQL cannot refer to a temporary table twice in one
+            // query ("Can't reopen table"), MariaDB can.
             s.execute("DROP TABLE IF EXISTS bw_digits");
-            s.execute("CREATE TEMPORARY TABLE bw_digits (d INT NOT NULL PRIMARY KEY)");
+            s.execute("CREATE TABLE bw_digits (d INT NOT NULL PRIMARY KEY)");
             s.execute("INSERT INTO bw_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
             int digits = Math.max(1, (int) Math.ceil(Math.log10(Math.max(rows, 1) + 1)));
             StringBuilder n = new StringBuilder("(");
@@ -64,7 +66,7 @@ public final class ItemTable {
                         + " FROM (SELECT " + n + " AS n FROM " + from + ") g"
                         + " WHERE n BETWEEN " + low + " AND " + high);
             }
-            s.execute("DROP TEMPORARY TABLE bw_digits");
+            s.execute("DROP TABLE bw_digits");
             s.execute("ANALYZE TABLE `" + table + "`");
         }
     }

@@ -1,22 +1,43 @@
 package io.batchwise.testing;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Gives a test class its own {@link TestSchema} on the JVM's {@link MySqlServer} (resolve it as a
  * constructor, {@code @BeforeAll} or test method parameter), drops it after the class, and fails
- * a test that leaves a pooled connection borrowed (an unclosed walk).
+ * a test that leaves a pooled connection borrowed (an unclosed walk). When the chosen server cannot
+ * exist here (Testcontainers without Docker) the whole class is disabled with the reason, so that
+ * it is reported as skipped rather than as an aborted {@code @BeforeAll} that counts no tests.
  */
-public final class MySqlServerExtension implements BeforeAllCallback, AfterEachCallback, ParameterResolver {
+public final class MySqlServerExtension implements ExecutionCondition, BeforeAllCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlServerExtension.class);
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final AtomicBoolean UNAVAILABLE_REPORTED = new AtomicBoolean();
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        try {
+            MySqlServer.get();
+            return ConditionEvaluationResult.enabled("a MySQL-family server is available");
+        } catch (TestAbortedException e) {
+            String reason = String.valueOf(e.getMessage()).replaceFirst("^Assumption failed: ", "");
+            if (UNAVAILABLE_REPORTED.compareAndSet(false, true)) {
+                System.err.println("[batchwise] " + reason);
+            }
+            return ConditionEvaluationResult.disabled(reason);
+        }
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {

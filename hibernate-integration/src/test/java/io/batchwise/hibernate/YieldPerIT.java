@@ -3,7 +3,6 @@ package io.batchwise.hibernate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -359,7 +358,9 @@ class YieldPerIT {
             assertInstanceOf(MariaDBDialect.class, dialect);
             assertTrue(dialect.getVersion().getDatabaseMajorVersion() >= 10, dialect.getVersion().toString());
         } else {
-            assertSame(MySQLDialect.class, dialect.getClass());
+            // ServerDialect's own MySQLDialect subclass (it keeps HHH90000025 away), never the MariaDB one.
+            assertInstanceOf(MySQLDialect.class, dialect);
+            assertFalse(dialect instanceof MariaDBDialect, dialect.getClass().getName());
             assertTrue(dialect.getVersion().getDatabaseMajorVersion() >= 8, dialect.getVersion().toString());
         }
     }
