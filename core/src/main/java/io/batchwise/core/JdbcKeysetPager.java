@@ -405,26 +405,9 @@ public final class JdbcKeysetPager<T> {
         }
 
         private String advise(TableSchema schema, KeyOrder keys, boolean qualified) {
-            if (schema.servingIndex(keys).isPresent()) {
+            String advice = schema.indexAdvice(keys, qualified).orElse(null);
+            if (advice == null) {
                 return null;
-            }
-            String advice;
-            List<SortKey> unindexable = keys.keys().stream().filter(k -> !k.indexable()).toList();
-            if (!unindexable.isEmpty()) {
-                advice = "No index can serve the key order " + keys + " of the keyset pager over "
-                        + describe(schema) + ": " + unindexable.stream().map(k -> "\"" + k.column() + "\"")
-                        .collect(Collectors.joining(", ")) + " asks for NULLs on the side opposite to where MySQL"
-                        + " and MariaDB sort and index them (first ascending, last descending), so every page sorts all"
-                        + " rows after the cursor instead of reading one page. Use the server's placement"
-                        + " (SortKey.nullable()), and an index such as " + schema.createIndex(keys, qualified);
-            } else {
-                advice = "No index of " + describe(schema) + " serves the key order " + keys + " of the keyset pager:"
-                        + " every page will read and sort the rows after the cursor (up to the whole table) instead of"
-                        + " one page. Create one: " + schema.createIndex(keys, qualified) + "; (an index whose leading"
-                        + " columns the WHERE clause fixes by equality also serves, which this check cannot see: then"
-                        + " use indexCheck(IndexCheck.OFF)). Indexes of the table: "
-                        + (schema.indexes().isEmpty() ? "none" : schema.indexes().stream().map(Object::toString)
-                                .collect(Collectors.joining("; ")));
             }
             if (indexCheck == IndexCheck.STRICT) {
                 throw new BatchwiseException(advice, -1, null);

@@ -22,6 +22,11 @@ import io.batchwise.core.internal.Identifiers;
  * KeyOrder order = KeyOrder.of(SortKey.desc("created_at"), SortKey.desc("id").unique());
  * }</pre>
  *
+ * <p>Keys are told apart by their column as written, qualifier included, case-insensitively:
+ * {@code o.id} and {@code c.id} are two keys (two tables of a join), and so are the entity
+ * attribute paths {@code origin.city} and {@code destination.city}. Write a column the same way
+ * wherever it appears.
+ *
  * @param keys the keys, at least one, at most {@value #MAX_KEYS}, each column at most once
  */
 public record KeyOrder(List<SortKey> keys) {
@@ -42,8 +47,8 @@ public record KeyOrder(List<SortKey> keys) {
         for (int i = 0; i < keys.size(); i++) {
             SortKey key = keys.get(i);
             Arguments.notNull("keys[" + i + "]", key, "pass a SortKey, e.g. SortKey.asc(\"id\")");
-            if (!seen.add(Identifiers.fold(key.columnName()))) {
-                throw new IllegalArgumentException("keys must name each column once, but \"" + key.columnName()
+            if (!seen.add(name(key))) {
+                throw new IllegalArgumentException("keys must name each column once, but \"" + key.column()
                         + "\" appears twice in " + describe(keys) + "; remove the repeated key");
             }
         }
@@ -104,18 +109,18 @@ public record KeyOrder(List<SortKey> keys) {
                 throw new IllegalArgumentException("tiebreaker column \"" + extra.column() + "\" is nullable, so it"
                         + " cannot identify a row; pass NOT NULL columns of a primary or unique key");
             }
-            missing.add(Identifiers.fold(extra.columnName()));
+            missing.add(name(extra));
         }
         List<SortKey> result = new ArrayList<>();
         for (SortKey key : keys) {
             result.add(key);
-            missing.remove(Identifiers.fold(key.columnName()));
+            missing.remove(name(key));
             if (missing.isEmpty()) {
                 break; // the keys so far identify a row; later keys never decide anything
             }
         }
         for (SortKey extra : tiebreaker) {
-            if (missing.contains(Identifiers.fold(extra.columnName()))) {
+            if (missing.contains(name(extra))) {
                 result.add(extra);
             }
         }
@@ -137,6 +142,11 @@ public record KeyOrder(List<SortKey> keys) {
                     + "SortKey.asc(\"id\").unique(), or declare the last key unique if it is");
         }
         return this;
+    }
+
+    /** What tells keys apart: the column as written, qualifier included, case-insensitively. */
+    private static String name(SortKey key) {
+        return Identifiers.fold(key.column());
     }
 
     /** The keys as an ORDER BY list for messages, e.g. {@code (created_at DESC, id ASC unique)}. */

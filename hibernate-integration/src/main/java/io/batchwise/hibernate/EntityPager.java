@@ -5,19 +5,32 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.lang.System.Logger.Level;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.criteria.ParameterExpression;
 import jakarta.persistence.metamodel.EntityType;
 
+import org.hibernate.HibernateException;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.SharedSessionContract;
 import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.query.criteria.HibernateCriteriaBuilder;
+import org.hibernate.query.criteria.JpaCriteriaQuery;
+import org.hibernate.query.sqm.tree.SqmVisitableNode;
+import org.hibernate.query.sqm.tree.select.SqmSelectStatement;
+import org.hibernate.query.sqm.tree.select.SqmSelection;
 
 import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.IndexCheck;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
@@ -51,21 +64,41 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  * String resume = orders.forEachPage(null, (pageSession, p) -> p.content().forEach(Order::archive));
  * }</pre>
  *
+ * <p>Projections and criteria:
+ * <pre>{@code
+ * record OrderRow(Long id, BigDecimal total) {}
+ * EntityPager<OrderRow> rows = EntityPager.of(sessionFactory, Order.class)
+ *         .select("e.id, e.total", OrderRow.class)                          // select new OrderRow(...)
+ *         .where((cb, order) -> cb.equal(order.get(Order_.status), Status.OPEN))
+ *         .orderBy(SortKey.desc("createdAt"))
+ *         .open();
+ * }</pre>
+ *
  * <h2>Contract</h2>
  * <ul>
- *   <li>Keys are entity attributes, validated against the metamodel when the pager opens (a basic
- *       attribute, or one level into an embeddable: {@code "id.part"}); optional attributes become
- *       nullable keys; the entity id (every part of a composite id) is appended as the tiebreaker
- *       unless the keys end with it. Nothing the caller names reaches the query except validated
- *       attribute names; key values are always bound.</li>
- *   <li>The query is {@code select e, <keys> from Entity e where (<where>) and <seek> order by <keys>}
- *       with the expanded OR seek predicate (a range on MySQL and MariaDB, see {@code SeekSql}); the
- *       boundary key values are selected from the database and compared in SQL, so
- *       {@code DATETIME(6)}, {@code DECIMAL} scale and case-insensitive collations round-trip.
- *       The {@code where} condition is HQL the caller writes (alias {@code e}); never build it from
- *       end-user input: pass values as parameters.</li>
- *   <li>Tokens are opaque, URL-safe and bound to this pager's entity, keys, condition and parameter
- *       values: a token from another query, or a tampered one, is refused before any SQL.</li>
+ *   <li>Keys are entity attributes, validated against the metamodel when the pager opens: a basic
+ *       attribute, one level into an embeddable ({@code "origin.city"}, {@code "id.carrier"}), or a
+ *       whole embedded id ({@code "id"}). Attributes that are optional in the mapping or nullable in
+ *       the table become nullable keys. The id (every part of a composite id, in the order of the
+ *       table's primary key) is appended as the tiebreaker unless the keys already hold it, in the
+ *       direction an index serves. Key values of types a token cannot carry exactly ({@code double},
+ *       {@code float}, times with an offset) are refused. Nothing the caller names reaches the query
+ *       except validated attribute names; key values are always bound.</li>
+ *   <li>The query is {@code select <row>, <keys> from Entity e where (<where>) and <seek> order by
+ *       <keys>} with the expanded OR seek predicate (a range on MySQL and MariaDB, see
+ *       {@code SeekSql}); the row is the entity, or the {@link Builder#select(String, Class) select}
+ *       items. The boundary key values are always selected from the database, also for projections,
+ *       and compared in SQL, so {@code DATETIME(6)}, {@code DECIMAL} scale and case-insensitive
+ *       collations round-trip. The {@code where} condition is HQL the caller writes (alias
+ *       {@code e}), or a {@link CriteriaCondition}, or both; never build HQL from end-user input:
+ *       pass values as parameters. {@link Builder#open()} parses the whole query and checks its
+ *       parameters without running it.</li>
+ *   <li>Index check: unless {@link IndexCheck#OFF}, {@link Builder#open()} resolves the key attributes
+ *       to their columns and table through Hibernate's mapping model, reads the table's indexes from
+ *       {@code information_schema} once, and warns (or with {@link IndexCheck#STRICT} refuses) when no
+ *       index serves the order, with the {@code CREATE INDEX} that would ({@link #indexAdvice()}).</li>
+ *   <li>Tokens are opaque, URL-safe and bound to this pager's entity, keys, select, conditions and
+ *       parameter values: a token from another query, or a tampered one, is refused before any SQL.</li>
  *   <li>Concurrency: each page sees the rows committed when it runs. Rows inserted or moved ahead of
  *       the cursor are seen, behind it are not; a row that exists throughout the walk is returned
  *       exactly once; deleting rows never makes the walk skip one.</li>
@@ -78,7 +111,7 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  *   <li>The pager is immutable and thread-safe; the walks and sessions it is given are not.</li>
  * </ul>
  *
- * @param <T> the entity type
+ * @param <T> the row type: the entity, or what {@link Builder#select(String, Class)} makes of each row
  */
 public final class EntityPager<T> {
     /** Rows per page unless {@link Builder#pageSize(int)} says otherwise. */
@@ -86,34 +119,63 @@ public final class EntityPager<T> {
     /** The largest page. */
     public static final int MAX_PAGE_SIZE = 100_000;
 
+    /** Longest token accepted or issued unless {@link Builder#maxTokenChars(int)} says otherwise. */
+    public static final int DEFAULT_MAX_TOKEN_CHARS = 2_048;
+
+    private static final System.Logger LOG = System.getLogger(EntityPager.class.getName());
+
     private final SessionFactory factory;
-    private final EntityKeysetQuery<T> query;
+    private final EntityKeysetQuery<?, T> query;
     private final int pageSize;
     private final ResumeTokens.Codec tokens;
+    private final String indexAdvice;
 
-    private EntityPager(SessionFactory factory, EntityKeysetQuery<T> query, int pageSize, ResumeTokens.Codec tokens) {
+    private EntityPager(SessionFactory factory, EntityKeysetQuery<?, T> query, int pageSize, ResumeTokens.Codec tokens,
+            String indexAdvice) {
         this.factory = factory;
         this.query = query;
         this.pageSize = pageSize;
         this.tokens = tokens;
+        this.indexAdvice = indexAdvice;
     }
 
     /** A pager over {@code entity} of {@code factory}'s persistence unit. */
-    public static <T> Builder<T> of(SessionFactory factory, Class<T> entity) {
+    public static <E> Builder<E, E> of(SessionFactory factory, Class<E> entity) {
         Arguments.notNull("factory", factory, "pass the SessionFactory whose entities to page");
         Arguments.notNull("entity", entity, "pass the entity class, e.g. Order.class");
-        return new Builder<>(factory, entity);
+        if (!factory.isOpen()) {
+            throw new IllegalStateException("factory is closed; pass an open SessionFactory");
+        }
+        return new Builder<>(factory, entity, entity, null);
     }
 
     /** A pager over {@code entity} of a JPA persistence unit backed by Hibernate. */
-    public static <T> Builder<T> of(EntityManagerFactory factory, Class<T> entity) {
+    public static <E> Builder<E, E> of(EntityManagerFactory factory, Class<E> entity) {
         Arguments.notNull("factory", factory, "pass the EntityManagerFactory whose entities to page");
-        return of(factory.unwrap(SessionFactory.class), entity);
+        if (!factory.isOpen()) {
+            throw new IllegalStateException("factory is closed; pass an open EntityManagerFactory");
+        }
+        SessionFactory sessionFactory;
+        try {
+            sessionFactory = factory.unwrap(SessionFactory.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("factory must be backed by Hibernate ORM, was "
+                    + factory.getClass().getName() + "; Batchwise pages Hibernate entities", e);
+        }
+        return of(sessionFactory, entity);
     }
 
-    /** The key order, with the tiebreaker appended. */
+    /** The key order by attribute path, with the tiebreaker appended. */
     public KeyOrder order() {
         return query.order();
+    }
+
+    /**
+     * The warning the index check issued when the pager opened (no index serves the key order, with
+     * the {@code CREATE INDEX} that would), or empty when an index serves it or the check was off.
+     */
+    public Optional<String> indexAdvice() {
+        return Optional.ofNullable(indexAdvice);
     }
 
     public int pageSize() {
@@ -278,8 +340,13 @@ public final class EntityPager<T> {
         return entityManager.unwrap(Session.class);
     }
 
+    /** The token read and checked; each value also checked against its key's type, before any SQL. */
     private ResumeTokens.Decoded decode(String token) {
-        return tokens.decode(token, query.order().size());
+        ResumeTokens.Decoded decoded = tokens.decode(token, query.order().size());
+        for (int i = 0; i < decoded.values().size(); i++) {
+            query.types().get(i).toParameter(decoded.values().get(i));
+        }
+        return decoded;
     }
 
     private String forwardToken(List<Object> keys) {
@@ -291,33 +358,101 @@ public final class EntityPager<T> {
         return rows.toPage(pageSize, backward, fromToken, tokens);
     }
 
-    /** Options of an entity pager; {@link #open()} validates them against the metamodel. */
-    public static final class Builder<T> {
+    /**
+     * Options of an entity pager; {@link #open()} validates them against the metamodel, checks the
+     * query, and (unless {@link IndexCheck#OFF}) looks at the table's indexes.
+     *
+     * @param <E> the entity type
+     * @param <T> the row type: the entity, or what {@link #select(String, Class)} makes of each row
+     */
+    public static final class Builder<E, T> {
         private final SessionFactory factory;
-        private final Class<T> entity;
+        private final Class<E> entity;
+        private final Class<T> rowType;
+        private final String select;
         private String where;
+        private CriteriaCondition<E> condition;
         private final Map<String, Object> parameters = new LinkedHashMap<>();
         private List<SortKey> keys = List.of();
         private int pageSize = DEFAULT_PAGE_SIZE;
+        private IndexCheck indexCheck = IndexCheck.WARN;
         private byte[] secret;
-        private int maxTokenChars = 2_048;
+        private int maxTokenChars = DEFAULT_MAX_TOKEN_CHARS;
 
-        private Builder(SessionFactory factory, Class<T> entity) {
+        private Builder(SessionFactory factory, Class<E> entity, Class<T> rowType, String select) {
             this.factory = factory;
             this.entity = entity;
+            this.rowType = rowType;
+            this.select = select;
+        }
+
+        /**
+         * Pages rows of {@code rowType} made from the HQL select items {@code items} on alias {@code e}
+         * instead of entities, e.g. {@code select("e.id, e.amount", ItemView.class)}:
+         * <ul>
+         *   <li>{@code Object[].class}: the items as an array (a tuple);</li>
+         *   <li>a type the only item already has (e.g. {@code select("e.amount", BigDecimal.class)}, or an
+         *       entity {@code select("e.author", Author.class)}): that item;</li>
+         *   <li>any other class, e.g. a record: {@code new RowType(items)}, through a constructor taking the
+         *       items in order, as in HQL's {@code select new}.</li>
+         * </ul>
+         * The keys are selected by the pager besides the items, so they need not be among them. Each
+         * entity must give one row: a collection-valued path among the items is refused when a page
+         * shows it. {@code distinct} is refused (the keys make every row distinct). Write the items
+         * as HQL, never from end-user input.
+         */
+        public <R> Builder<E, R> select(String items, Class<R> rowType) {
+            Arguments.notBlank("items", items, "pass HQL select items on alias e, e.g. \"e.id, e.amount\"");
+            Arguments.notNull("rowType", rowType, "pass the row class, e.g. ItemView.class or Object[].class");
+            String trimmed = items.strip().toLowerCase(java.util.Locale.ROOT);
+            if (trimmed.startsWith("distinct ") || trimmed.startsWith("distinct(")) {
+                throw new IllegalArgumentException("items must not start with distinct, was \"" + items + "\": a"
+                        + " keyset page also selects the keys, which identify an entity, so distinct would remove"
+                        + " nothing. Page the entities whose rows you want, or filter with where(...)");
+            }
+            if (trimmed.startsWith("new ")) {
+                throw new IllegalArgumentException("items must be the select items only, was \"" + items + "\"; pass"
+                        + " the items and the class, e.g. select(\"e.id, e.amount\", ItemView.class): the pager"
+                        + " writes the new ItemView(...) itself");
+            }
+            if (rowType.isPrimitive()) {
+                throw new IllegalArgumentException("rowType must be a class, was the primitive " + rowType
+                        + "; pass its wrapper, e.g. Long.class");
+            }
+            Builder<E, R> projected = new Builder<>(factory, entity, rowType, items);
+            projected.where = where;
+            projected.condition = condition;
+            projected.parameters.putAll(parameters);
+            projected.keys = keys;
+            projected.pageSize = pageSize;
+            projected.indexCheck = indexCheck;
+            projected.secret = secret;
+            projected.maxTokenChars = maxTokenChars;
+            return projected;
         }
 
         /** An HQL condition on the entity, alias {@code e}, e.g. {@code "e.status = :status"}. */
-        public Builder<T> where(String condition) {
+        public Builder<E, T> where(String condition) {
             this.where = Arguments.notBlank("condition", condition,
                     "pass an HQL condition on alias e, e.g. \"e.status = :status\", with values as parameters");
             return this;
         }
 
+        /**
+         * A condition built with the criteria API, e.g.
+         * {@code where((cb, e) -> cb.equal(e.get(Order_.status), Status.OPEN))}; ANDed with an HQL
+         * {@link #where(String)} if there is one too. See {@link CriteriaCondition} for what it may do.
+         */
+        public Builder<E, T> where(CriteriaCondition<E> condition) {
+            this.condition = Arguments.notNull("condition", condition,
+                    "pass a CriteriaCondition, e.g. (cb, e) -> cb.equal(e.get(\"status\"), status)");
+            return this;
+        }
+
         /** Binds a named parameter of the {@code where} condition. */
-        public Builder<T> parameter(String name, Object value) {
+        public Builder<E, T> parameter(String name, Object value) {
             Arguments.notBlank("name", name, "pass the parameter name without the colon");
-            if (name.startsWith("bw_key_")) {
+            if (name.startsWith(EntityKeysetQuery.KEY_PARAMETER)) {
                 throw new IllegalArgumentException("name must not start with bw_key_, was \"" + name
                         + "\"; those names are Batchwise's own, rename the parameter");
             }
@@ -325,20 +460,29 @@ public final class EntityPager<T> {
             return this;
         }
 
-        /** The sort keys by attribute name, most significant first; the id is appended when needed. Default: the id. */
-        public Builder<T> orderBy(SortKey first, SortKey... more) {
+        /**
+         * The sort keys by attribute name, most significant first: a basic attribute ({@code "createdAt"}),
+         * a part of an embeddable ({@code "origin.city"}, {@code "id.carrier"}), or an embedded id as a
+         * whole ({@code "id"}: its parts in primary key order). The id is appended when needed.
+         * Default: the id.
+         */
+        public Builder<E, T> orderBy(SortKey first, SortKey... more) {
             Arguments.notNull("first", first, "pass at least one SortKey, e.g. SortKey.asc(\"createdAt\")");
             List<SortKey> list = new ArrayList<>();
             list.add(first);
             for (SortKey key : Arguments.notNull("more", more, "pass further keys, or none")) {
-                list.add(Arguments.notNull("more[" + list.size() + "]", key, "pass a SortKey"));
+                list.add(Arguments.notNull("more[" + (list.size() - 1) + "]", key, "pass a SortKey"));
+            }
+            if (list.size() > KeyOrder.MAX_KEYS) {
+                throw new IllegalArgumentException("keys must be at most " + KeyOrder.MAX_KEYS + ", was " + list.size()
+                        + "; sort by fewer attributes (the order is decided by the first keys and the id)");
             }
             this.keys = List.copyOf(list);
             return this;
         }
 
         /** Rows per page, 1 to {@value EntityPager#MAX_PAGE_SIZE}; default 1000. */
-        public Builder<T> pageSize(int rows) {
+        public Builder<E, T> pageSize(int rows) {
             Arguments.atLeastOne("pageSize", rows, "pass the rows per page, e.g. pageSize(1000)");
             if (rows > MAX_PAGE_SIZE) {
                 throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
@@ -348,26 +492,44 @@ public final class EntityPager<T> {
             return this;
         }
 
+        /**
+         * What to do when no index of the entity's table serves the key order; default
+         * {@link IndexCheck#WARN}. With WARN or STRICT, {@link #open()} reads the table's columns and
+         * indexes from {@code information_schema} once.
+         */
+        public Builder<E, T> indexCheck(IndexCheck check) {
+            this.indexCheck = Arguments.notNull("check", check, "pass IndexCheck.WARN, STRICT or OFF");
+            return this;
+        }
+
         /** Signs tokens with HMAC-SHA256 under {@code secret} (at least 16 bytes); unsigned tokens are then refused. */
-        public Builder<T> tokenSecret(byte[] secret) {
+        public Builder<E, T> tokenSecret(byte[] secret) {
             this.secret = ResumeTokens.checkSecret("secret", secret);
             return this;
         }
 
-        /** Longest token accepted or issued; default 2048 characters. */
-        public Builder<T> maxTokenChars(int chars) {
-            Arguments.atLeastOne("chars", chars, "pass the longest token to accept, e.g. 2048");
+        /** Longest token accepted or issued, 64 to 4096; default 2048 characters. */
+        public Builder<E, T> maxTokenChars(int chars) {
+            if (chars < 64 || chars > ResumeTokens.DEFAULT_MAX_CHARS) {
+                throw new IllegalArgumentException("maxTokenChars must be in [64, " + ResumeTokens.DEFAULT_MAX_CHARS
+                        + "], was " + chars + "; a token with a few keys takes 40 to 120 characters");
+            }
             this.maxTokenChars = chars;
             return this;
         }
 
         /**
-         * Validates the keys against the metamodel and returns the pager.
+         * Validates the keys against the metamodel, checks the query (HQL, criteria condition,
+         * parameters, row type) without running it, then, unless {@link IndexCheck#OFF}, reads the
+         * table's schema once, and returns the pager.
          *
-         * @throws IllegalArgumentException if {@code entity} is not an entity of the factory, or a key is not a sortable attribute
+         * @throws IllegalArgumentException if {@code entity} is not an entity of the factory, a key is not
+         *                                  a sortable attribute, or the query is not valid
+         * @throws BatchwiseException       with {@link IndexCheck#STRICT} when no index serves the order,
+         *                                  or when the schema cannot be read
          */
         public EntityPager<T> open() {
-            EntityType<T> type;
+            EntityType<E> type;
             try {
                 type = factory.getMetamodel().entity(entity);
             } catch (IllegalArgumentException e) {
@@ -377,13 +539,130 @@ public final class EntityPager<T> {
             List<SortKey> requested = keys.isEmpty()
                     ? List.of(SortKey.asc(EntityKeys.idPathsOf(type).get(0)))
                     : keys;
-            KeyOrder order = EntityKeys.resolve(type, requested);
-            EntityKeysetQuery<T> query = new EntityKeysetQuery<>(entity, type.getName(), where,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(parameters)), order);
-            byte[] fingerprint = ResumeTokens.fingerprint(
-                    List.of("entity", type.getName(), order.toString(), where == null ? "" : where),
-                    new ArrayList<>(new TreeMap<>(parameters).values()));
-            return new EntityPager<>(factory, query, pageSize, new ResumeTokens.Codec(fingerprint, secret, maxTokenChars));
+            // everything that needs no database first: a bad argument never costs a statement
+            EntityKeys.Resolved resolved = EntityKeys.resolve(factory, type, requested, IndexCheck.OFF);
+            Compiled compiled = compile(type, resolved.order());
+            String advice = null;
+            if (indexCheck != IndexCheck.OFF) {
+                resolved = EntityKeys.resolve(factory, type, requested, indexCheck);
+                advice = resolved.advice();
+                if (advice != null) {
+                    if (indexCheck == IndexCheck.STRICT) {
+                        throw new BatchwiseException(advice, -1, null);
+                    }
+                    LOG.log(Level.WARNING, advice);
+                }
+            }
+            EntityKeysetQuery<E, T> query = new EntityKeysetQuery<>(entity, type.getName(), select, compiled.shape,
+                    rowType, compiled.items, where, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
+                    condition, resolved.order(), resolved.types());
+            List<String> parts = new ArrayList<>(List.of("entity", type.getName(), resolved.order().toString(),
+                    where == null ? "" : where));
+            if (select != null) {
+                parts.addAll(List.of("select", select, rowType.getName()));
+            }
+            if (compiled.conditionHql != null) {
+                parts.addAll(List.of("criteria", compiled.conditionHql));
+            }
+            byte[] fingerprint = ResumeTokens.fingerprint(parts, new ArrayList<>(new TreeMap<>(parameters).values()));
+            return new EntityPager<>(factory, query, pageSize, new ResumeTokens.Codec(fingerprint, secret,
+                    maxTokenChars), advice);
+        }
+
+        private record Compiled(EntityKeysetQuery.Shape shape, int items, String conditionHql) {
+        }
+
+        /** Parses the page query as Hibernate will run it, so a bad select, where or condition fails here. */
+        private Compiled compile(EntityType<E> type, KeyOrder order) {
+            HibernateCriteriaBuilder builder = factory.unwrap(SessionFactoryImplementor.class).getCriteriaBuilder();
+            EntityKeysetQuery.Shape shape = select == null ? EntityKeysetQuery.Shape.ENTITY
+                    : rowType == Object[].class ? EntityKeysetQuery.Shape.TUPLE : EntityKeysetQuery.Shape.SINGLE;
+            JpaCriteriaQuery<Object[]> plain = parse(builder, type, order, shape);
+            List<SqmSelection<?>> selections = ((SqmSelectStatement<?>) plain).getQuerySpec().getSelectClause()
+                    .getSelections();
+            int items = selections.size() - order.size();
+            if (shape == EntityKeysetQuery.Shape.SINGLE && (items != 1
+                    || !rowType.isAssignableFrom(boxed(selections.get(0).getSelectableNode().getJavaType())))) {
+                shape = EntityKeysetQuery.Shape.INSTANTIATE;
+                parse(builder, type, order, shape);
+            }
+            checkParameters(plain);
+            String conditionHql = null;
+            if (condition != null) {
+                String hql = EntityKeysetQuery.hql(EntityKeysetQuery.selectList(shape, select, rowType, order),
+                        type.getName(), where, order, false, null);
+                JpaCriteriaQuery<Object[]> withCondition;
+                try {
+                    withCondition = EntityKeysetQuery.withCondition(builder, hql, entity, condition);
+                } catch (IllegalArgumentException | HibernateException e) {
+                    throw new IllegalArgumentException("condition could not be built on entity " + type.getName()
+                            + ": " + e.getMessage() + "; build the predicate from the builder and root it is given,"
+                            + " naming attributes the entity has", e);
+                }
+                conditionHql = withCondition.getRestriction() instanceof SqmVisitableNode node ? node.toHqlString()
+                        : String.valueOf(withCondition.getRestriction());
+            }
+            return new Compiled(shape, items, conditionHql);
+        }
+
+        private JpaCriteriaQuery<Object[]> parse(HibernateCriteriaBuilder builder, EntityType<E> type, KeyOrder order,
+                EntityKeysetQuery.Shape shape) {
+            String hql = EntityKeysetQuery.hql(EntityKeysetQuery.selectList(shape, select, rowType, order),
+                    type.getName(), where, order, false, null);
+            try {
+                return builder.createQuery(hql, Object[].class);
+            } catch (IllegalArgumentException | HibernateException e) {
+                String problem = shape == EntityKeysetQuery.Shape.INSTANTIATE
+                        ? "rowType " + rowType.getName() + " cannot be made from the select items \"" + select
+                                + "\": it needs a constructor taking them in order, as HQL's select new does, or use"
+                                + " Object[].class"
+                        : (select != null ? "select items \"" + select + "\" or where condition " + quoted(where)
+                                + " are" : "where condition " + quoted(where) + " is") + " not valid HQL on alias e of"
+                                + " entity " + type.getName() + ", whose attributes are " + attributes(type) + ". Write"
+                                + " HQL on alias e, e.g. \"e." + attributes(type).iterator().next() + " = :value\","
+                                + " with values as parameters";
+                throw new IllegalArgumentException(problem + ". Hibernate says: " + e.getMessage(), e);
+            }
+        }
+
+        private static Set<String> attributes(EntityType<?> type) {
+            Set<String> names = new TreeSet<>();
+            type.getAttributes().forEach(a -> names.add(a.getName()));
+            return names;
+        }
+
+        private static String quoted(String text) {
+            return text == null ? "(none)" : "\"" + text + "\"";
+        }
+
+        private void checkParameters(JpaCriteriaQuery<Object[]> query) {
+            Set<String> used = new TreeSet<>();
+            for (ParameterExpression<?> parameter : query.getParameters()) {
+                if (parameter.getName() == null) {
+                    throw new IllegalArgumentException("where condition \"" + where + "\" has a positional"
+                            + " parameter (?" + parameter.getPosition() + "); name it (:name) and bind it with"
+                            + " parameter(name, value)");
+                }
+                used.add(parameter.getName());
+            }
+            for (String name : used) {
+                if (!parameters.containsKey(name)) {
+                    throw new IllegalArgumentException("parameter :" + name + " of where condition \"" + where
+                            + "\" has no value; bind it with parameter(\"" + name + "\", value)");
+                }
+            }
+            for (String name : parameters.keySet()) {
+                if (!used.contains(name)) {
+                    throw new IllegalArgumentException("parameter \"" + name + "\" is not used by the where condition "
+                            + quoted(where) + ", which has " + (used.isEmpty() ? "no parameters" : used) + "; remove"
+                            + " it, or write :" + name + " in the condition");
+                }
+            }
+        }
+
+        private static Class<?> boxed(Class<?> type) {
+            return type == null ? Void.class : !type.isPrimitive() ? type
+                    : java.lang.invoke.MethodType.methodType(type).wrap().returnType();
         }
     }
 }

@@ -7,7 +7,7 @@ import io.batchwise.core.Page;
 /**
  * The caller's work on one page inside the transaction {@link EntityPager#forEachPage} opened for it.
  *
- * @param <T> the entity type
+ * @param <T> the row type (the entity, or the projection)
  */
 @FunctionalInterface
 public interface PageWork<T> {

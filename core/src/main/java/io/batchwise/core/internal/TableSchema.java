@@ -222,6 +222,34 @@ public final class TableSchema {
         return matched == order.size() || uniqueParts > 0 && matched >= uniqueParts;
     }
 
+    /**
+     * What a keyset pager should tell its user when no index of the table serves {@code keys}: why
+     * every page will then read and sort up to the whole table, and the {@code CREATE INDEX} that
+     * would serve the order (qualified with the schema when {@code qualifyWithSchema}); empty when an
+     * index serves it. Shared by every pager, so they all say the same.
+     */
+    public Optional<String> indexAdvice(KeyOrder keys, boolean qualifyWithSchema) {
+        if (servingIndex(keys).isPresent()) {
+            return Optional.empty();
+        }
+        String table = Identifiers.quoteAny(schema) + "." + Identifiers.quoteAny(this.table);
+        List<SortKey> unindexable = keys.keys().stream().filter(k -> !k.indexable()).toList();
+        if (!unindexable.isEmpty()) {
+            return Optional.of("No index can serve the key order " + keys + " of the keyset pager over " + table + ": "
+                    + unindexable.stream().map(k -> "\"" + k.column() + "\"").collect(Collectors.joining(", "))
+                    + " asks for NULLs on the side opposite to where MySQL and MariaDB sort and index them (first"
+                    + " ascending, last descending), so every page sorts all rows after the cursor instead of reading"
+                    + " one page. Use the server's placement (SortKey.nullable()), and an index such as "
+                    + createIndex(keys, qualifyWithSchema));
+        }
+        return Optional.of("No index of " + table + " serves the key order " + keys + " of the keyset pager: every"
+                + " page will read and sort the rows after the cursor (up to the whole table) instead of one page."
+                + " Create one: " + createIndex(keys, qualifyWithSchema) + "; (an index whose leading columns the"
+                + " WHERE clause fixes by equality also serves, which this check cannot see: then use"
+                + " indexCheck(IndexCheck.OFF)). Indexes of the table: " + (indexes.isEmpty() ? "none"
+                        : indexes.stream().map(Object::toString).collect(Collectors.joining("; "))));
+    }
+
     /** A {@code CREATE INDEX} statement for an index that serves {@code order}. */
     public String createIndex(KeyOrder order, boolean qualifyWithSchema) {
         StringBuilder name = new StringBuilder("bw_").append(table);

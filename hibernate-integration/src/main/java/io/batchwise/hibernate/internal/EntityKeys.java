@@ -1,9 +1,19 @@
 package io.batchwise.hibernate.internal;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.persistence.metamodel.Attribute;
 import jakarta.persistence.metamodel.EmbeddableType;
@@ -12,33 +22,127 @@ import jakarta.persistence.metamodel.ManagedType;
 import jakarta.persistence.metamodel.SingularAttribute;
 import jakarta.persistence.metamodel.Type;
 
+import org.hibernate.HibernateException;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.metamodel.mapping.ModelPart;
+import org.hibernate.metamodel.mapping.ModelPartContainer;
+import org.hibernate.metamodel.mapping.SelectableMapping;
+import org.hibernate.persister.entity.EntityPersister;
+
+import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.IndexCheck;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
+import io.batchwise.core.internal.Identifiers;
+import io.batchwise.core.internal.TableSchema;
 
 /**
- * Resolves a caller's sort keys, named by entity attribute, against the JPA metamodel: each must be
- * a basic singular attribute (or one level into an embeddable, {@code "id.part"}); optional
- * attributes become nullable keys; the entity's id is appended as the tiebreaker unless the keys
- * already end with it.
+ * Resolves a caller's sort keys, named by entity attribute, against the JPA metamodel (for the
+ * messages: what the entity has) and Hibernate's mapping model (for the columns and tables), and
+ * unless the index check is off, against the table itself. Each key must be a basic singular
+ * attribute or one level into an embeddable ({@code "origin.city"}, {@code "id.carrier"}); the
+ * entity's id (every part of a composite id, in primary key order) is appended as the tiebreaker
+ * unless the keys already contain it.
  */
 public final class EntityKeys {
     private EntityKeys() {
     }
 
-    public static KeyOrder resolve(EntityType<?> entity, List<SortKey> requested) {
+    /**
+     * The keys of an entity pager.
+     *
+     * @param order  the keys by attribute path, tiebreaker appended, last key unique
+     * @param types  for each key, how its values travel in tokens
+     * @param advice what the index check found wrong, or null
+     */
+    public record Resolved(KeyOrder order, List<KeyType> types, String advice) {
+        public Resolved {
+            types = List.copyOf(types);
+        }
+    }
+
+    /** One mapped attribute path: its column, table and Java type. */
+    private record Column(String path, String table, String name, boolean formula, boolean mappedNullable,
+            Class<?> javaType, boolean idPart) {
+        /** The column as a plain name, or null when it is a formula or not a plain identifier. */
+        String plainName() {
+            String unquoted = formula ? null : unquote(name);
+            return unquoted != null && Identifiers.isQualifiedName(unquoted) && unquoted.indexOf('.') < 0 ? unquoted
+                    : null;
+        }
+    }
+
+    /**
+     * Resolves {@code requested} (empty: by the id) for {@code entity}.
+     *
+     * @throws IllegalArgumentException for a key that is not a sortable attribute, or whose values a
+     *         token cannot carry, or a mapping that disagrees with the table
+     * @throws BatchwiseException       when the table's schema cannot be read
+     */
+    public static Resolved resolve(SessionFactory factory, EntityType<?> entity, List<SortKey> requested,
+            IndexCheck check) {
+        EntityPersister persister = factory.unwrap(SessionFactoryImplementor.class).getMappingMetamodel()
+                .getEntityDescriptor(entity.getJavaType());
+        List<Column> idParts = new ArrayList<>();
+        for (String path : idPathsOf(entity)) {
+            idParts.add(column(persister, entity, path, true));
+        }
+        String embeddedId = entity.hasSingleIdAttribute() && idParts.size() > 1
+                ? idParts.get(0).path().substring(0, idParts.get(0).path().indexOf('.')) : null;
+
+        // validate first: these messages need no database
+        Map<String, Column> columns = new LinkedHashMap<>();
+        idParts.forEach(c -> columns.put(c.path(), c));
+        for (SortKey key : requested) {
+            if (key.column().equals(embeddedId)) {
+                continue; // the whole embedded id: its parts, below
+            }
+            basic(entity, key.column());
+            Column column = column(persister, entity, key.column(), isIdPart(idParts, key.column()));
+            columns.putIfAbsent(key.column(), column);
+        }
+        for (Column column : columns.values()) {
+            tokenClass(entity, column);
+        }
+
+        TableSchema schema = null;
+        String advice = null;
+        Set<String> tables = new LinkedHashSet<>();
+        String idTable = idParts.get(0).table();
+        columns.values().forEach(c -> tables.add(c.formula() ? idTable : c.table()));
+        if (check != IndexCheck.OFF) {
+            schema = readSchema(factory, entity, idTable);
+            checkColumns(entity, schema, columns.values());
+            idParts = inPrimaryKeyOrder(schema, idParts);
+        }
+
         List<SortKey> keys = new ArrayList<>();
         for (SortKey key : requested) {
-            SingularAttribute<?, ?> attribute = basic(entity, key.column());
-            boolean nullable = key.isNullable() || attribute.isOptional() && !attribute.isId();
-            keys.add(SortKey.of(key.column(), key.direction(), nullable, key.nulls(), key.isUnique()));
+            if (key.column().equals(embeddedId)) {
+                for (Column part : idParts) {
+                    keys.add(SortKey.of(part.path(), key.direction(), false, SortKey.Nulls.DEFAULT, false));
+                }
+                continue;
+            }
+            Column column = columns.get(key.column());
+            boolean nullable = key.isNullable() || !column.idPart() && (column.mappedNullable()
+                    || schema != null && column.plainName() != null && schema.isNullable(column.plainName()));
+            keys.add(SortKey.of(key.column(), key.direction(), nullable, key.nulls(), key.isUnique() && !nullable));
         }
-        List<String> idPaths = idPathsOf(entity);
-        SortKey.Direction direction = keys.get(keys.size() - 1).direction();
-        List<SortKey> tiebreaker = new ArrayList<>();
-        for (String path : idPaths) {
-            tiebreaker.add(SortKey.of(path, direction, false, SortKey.Nulls.DEFAULT, false));
+        KeyOrder order = tiebroken(new KeyOrder(keys), idParts, schema, columns, tables);
+
+        List<KeyType> types = new ArrayList<>();
+        for (SortKey key : order.keys()) {
+            Column column = columns.get(key.column());
+            types.add(new KeyType(key.column(), boxed(column.javaType()), tokenClass(entity, column),
+                    key.isNullable()));
         }
-        return new KeyOrder(keys).withTiebreaker(tiebreaker);
+        if (schema != null) {
+            advice = advice(entity, schema, order, columns, tables);
+        }
+        return new Resolved(order, types, advice);
     }
 
     /** The id attribute paths: {@code id}, or {@code id.a, id.b} for an embedded id, or the {@code @IdClass} attributes. */
@@ -48,6 +152,13 @@ public final class EntityKeys {
             SingularAttribute<?, ?> id = entity.getId(entity.getIdType().getJavaType());
             if (id.getType() instanceof EmbeddableType<?> embeddable) {
                 for (Attribute<?, ?> part : embeddable.getAttributes()) {
+                    if (part instanceof SingularAttribute<?, ?> singular
+                            && singular.getType() instanceof EmbeddableType<?>) {
+                        throw new IllegalArgumentException("entity " + entity.getName() + " has an embedded id whose"
+                                + " part \"" + id.getName() + "." + part.getName() + "\" is itself embeddable; the"
+                                + " entity pager sorts by id parts one level deep only. Page this entity with"
+                                + " JdbcKeysetPager over its table, or flatten the id class");
+                    }
                     paths.add(id.getName() + "." + part.getName());
                 }
                 paths.sort(null);
@@ -63,6 +174,309 @@ public final class EntityKeys {
         return paths;
     }
 
+    private static boolean isIdPart(List<Column> idParts, String path) {
+        return idParts.stream().anyMatch(c -> c.path().equals(path));
+    }
+
+    /**
+     * The keys made unique by the id parts not already among them, in the direction an index serves
+     * (the last key's or its reverse), else the last key's.
+     */
+    private static KeyOrder tiebroken(KeyOrder keys, List<Column> idParts, TableSchema schema,
+            Map<String, Column> columns, Set<String> tables) {
+        List<KeyOrder> candidates = new ArrayList<>();
+        for (SortKey.Direction direction : List.of(keys.last().direction(), keys.last().direction().reversed())) {
+            List<SortKey> tiebreaker = new ArrayList<>();
+            for (Column part : idParts) {
+                tiebreaker.add(SortKey.of(part.path(), direction, false, SortKey.Nulls.DEFAULT, false));
+            }
+            candidates.add(keys.withTiebreaker(tiebreaker));
+        }
+        if (schema != null && tables.size() == 1) {
+            for (KeyOrder candidate : candidates) {
+                KeyOrder inColumns = inColumns(candidate, columns);
+                if (inColumns != null && schema.servingIndex(inColumns).isPresent()) {
+                    return candidate;
+                }
+            }
+        }
+        return candidates.get(0);
+    }
+
+    /** The order on the table's columns, or null when a key is a formula or not a plain column name. */
+    private static KeyOrder inColumns(KeyOrder order, Map<String, Column> columns) {
+        List<SortKey> keys = new ArrayList<>();
+        for (SortKey key : order.keys()) {
+            String name = columns.get(key.column()).plainName();
+            if (name == null) {
+                return null;
+            }
+            keys.add(SortKey.of(name, key.direction(), key.isNullable(), key.nulls(), key.isUnique()));
+        }
+        return new KeyOrder(keys);
+    }
+
+    /** The id parts in the order of the table's primary key, when the id is that key. */
+    private static List<Column> inPrimaryKeyOrder(TableSchema schema, List<Column> idParts) {
+        List<String> primary = schema.primaryKey();
+        if (primary.size() != idParts.size()) {
+            return idParts;
+        }
+        List<Column> ordered = new ArrayList<>();
+        for (String column : primary) {
+            idParts.stream().filter(c -> column.equalsIgnoreCase(c.plainName())).findFirst().ifPresent(ordered::add);
+        }
+        return ordered.size() == idParts.size() ? ordered : idParts;
+    }
+
+    private static String advice(EntityType<?> entity, TableSchema schema, KeyOrder order, Map<String, Column> columns,
+            Set<String> tables) {
+        String prefix = "Entity " + entity.getName() + ", keys " + order + ": ";
+        if (tables.size() > 1) {
+            return prefix + "the keys map to columns of " + tables.size() + " tables ("
+                    + order.keys().stream().map(k -> k.column() + " in " + columns.get(k.column()).table())
+                            .collect(Collectors.joining(", ")) + "), and no index serves an order across tables:"
+                    + " every page will read and sort the rows after the cursor (up to the whole table) instead of"
+                    + " one page. Sort by attributes of the table of the id, " + schema.table() + ", or use"
+                    + " indexCheck(IndexCheck.OFF) if the filter keeps the rows few";
+        }
+        for (SortKey key : order.keys()) {
+            Column column = columns.get(key.column());
+            if (column.plainName() == null) {
+                return prefix + "key \"" + key.column() + "\" maps to " + (column.formula() ? "the formula " : "the"
+                        + " column ") + column.name().replace("{@}.", "") + ", which the index check cannot match to an index (a formula"
+                        + " is never indexed; a column name must be letters, digits and _): every page may read and"
+                        + " sort the rows after the cursor. Sort by plain columns, or use indexCheck(IndexCheck.OFF)"
+                        + " when an index serves the order anyway";
+            }
+        }
+        return schema.indexAdvice(inColumns(order, columns), schema.schema() != null
+                && idTableQualified(columns)).map(advice -> prefix + advice).orElse(null);
+    }
+
+    private static boolean idTableQualified(Map<String, Column> columns) {
+        return columns.values().stream().anyMatch(c -> !c.formula() && splitTable(c.table())[0] != null);
+    }
+
+    private static TableSchema readSchema(SessionFactory factory, EntityType<?> entity, String table) {
+        String[] parts = splitTable(table);
+        try (StatelessSession session = factory.openStatelessSession()) {
+            return session.doReturningWork(c -> TableSchema.read(c, parts[0], parts[1]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("entity " + entity.getName() + " is mapped to table " + table
+                    + ", which the database does not have (" + e.getMessage() + "); create the table, or map the"
+                    + " entity to the table it has, or open the pager with indexCheck(IndexCheck.OFF)", e);
+        } catch (HibernateException e) {
+            throw new BatchwiseException("Could not read the columns and indexes of table " + table + " of entity "
+                    + entity.getName() + " from information_schema: " + e.getMessage() + ". Grant the user SELECT on"
+                    + " the table, or open the pager with indexCheck(IndexCheck.OFF)", -1, e);
+        }
+    }
+
+    private static void checkColumns(EntityType<?> entity, TableSchema schema, Iterable<Column> columns) {
+        for (Column column : columns) {
+            String name = column.plainName();
+            if (name != null && splitTable(column.table())[1].equalsIgnoreCase(schema.table())
+                    && !schema.hasColumn(name)) {
+                throw new IllegalArgumentException("orderBy attribute \"" + column.path() + "\" of entity "
+                        + entity.getName() + " is mapped to column " + name + ", which table " + schema.table()
+                        + " does not have; its columns are " + schema.columns() + ". The mapping and the table"
+                        + " disagree: fix the @Column name or the table");
+            }
+        }
+    }
+
+    /** {@code [schema or null, table]} of a table expression as Hibernate renders it, unquoted. */
+    static String[] splitTable(String expression) {
+        int dot = -1;
+        boolean quoted = false;
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (c == '`' || c == '"') {
+                quoted = !quoted;
+            } else if (c == '.' && !quoted) {
+                dot = i;
+            }
+        }
+        return dot < 0 ? new String[] {null, unquote(expression)}
+                : new String[] {unquote(expression.substring(0, dot)), unquote(expression.substring(dot + 1))};
+    }
+
+    static String unquote(String name) {
+        if (name.length() >= 2) {
+            char first = name.charAt(0);
+            char last = name.charAt(name.length() - 1);
+            if (first == '`' && last == '`' || first == '"' && last == '"') {
+                return name.substring(1, name.length() - 1).replace(String.valueOf(first) + first, String.valueOf(first));
+            }
+            if (first == '[' && last == ']') {
+                return name.substring(1, name.length() - 1);
+            }
+        }
+        return name;
+    }
+
+    private static Column column(EntityPersister persister, EntityType<?> entity, String path, boolean idPart) {
+        ModelPart part = persister;
+        for (String segment : path.split("\\.")) {
+            ModelPart next = part instanceof ModelPartContainer container ? container.findSubPart(segment, null) : null;
+            if (next == null) {
+                throw new IllegalArgumentException("orderBy attribute \"" + path + "\" of entity " + entity.getName()
+                        + " has no mapping Hibernate can sort by; name a basic attribute");
+            }
+            part = next;
+        }
+        List<SelectableMapping> selectables = new ArrayList<>();
+        part.forEachSelectable((i, selectable) -> selectables.add(selectable));
+        if (selectables.size() != 1) {
+            throw new IllegalArgumentException("orderBy attribute \"" + path + "\" of entity " + entity.getName()
+                    + " maps to " + selectables.size() + " columns; name a basic attribute of one column");
+        }
+        SelectableMapping selectable = selectables.get(0);
+        return new Column(path, selectable.getContainingTableExpression(), selectable.getSelectionExpression(),
+                selectable.isFormula(), selectable.isNullable() && !idPart, part.getJavaType().getJavaTypeClass(),
+                idPart);
+    }
+
+    // ---- token types
+
+    /** How the values of one key travel in a resume token, and come back as query parameters. */
+    public record KeyType(String path, Class<?> javaType, Class<?> tokenClass, boolean nullable) {
+
+        /** The value read from the database as a token value. */
+        public Object toToken(Object value) {
+            if (value == null || tokenClass == javaType) {
+                return value;
+            }
+            if (value instanceof Short || value instanceof Byte) {
+                return ((Number) value).intValue();
+            }
+            if (value instanceof Character c) {
+                return c.toString();
+            }
+            if (value instanceof Enum<?> e) {
+                return e.name();
+            }
+            if (value instanceof BigInteger b) {
+                return new BigDecimal(b);
+            }
+            return value;
+        }
+
+        /**
+         * A token value as the parameter to bind for this key.
+         *
+         * @throws IllegalArgumentException when the value cannot be this key's (a forged or foreign token)
+         */
+        public Object toParameter(Object value) {
+            if (value == null) {
+                if (!nullable) {
+                    throw wrong("NULL");
+                }
+                return null;
+            }
+            if (!tokenClass.isInstance(value)) {
+                throw wrong("a " + value.getClass().getSimpleName());
+            }
+            if (tokenClass == javaType) {
+                return value;
+            }
+            try {
+                if (javaType == Short.class) {
+                    return Short.valueOf(narrow((Integer) value, Short.MIN_VALUE, Short.MAX_VALUE));
+                }
+                if (javaType == Byte.class) {
+                    return Byte.valueOf((byte) narrow((Integer) value, Byte.MIN_VALUE, Byte.MAX_VALUE));
+                }
+                if (javaType == Character.class) {
+                    String s = (String) value;
+                    if (s.length() != 1) {
+                        throw wrong("the text \"" + s + "\"");
+                    }
+                    return s.charAt(0);
+                }
+                if (javaType.isEnum()) {
+                    return enumConstant(javaType, (String) value);
+                }
+                if (javaType == BigInteger.class) {
+                    return ((BigDecimal) value).toBigIntegerExact();
+                }
+            } catch (ArithmeticException e) {
+                throw wrong("the value " + value);
+            }
+            return value;
+        }
+
+        private short narrow(int value, int min, int max) {
+            if (value < min || value > max) {
+                throw wrong("the number " + value);
+            }
+            return (short) value;
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private Object enumConstant(Class<?> type, String name) {
+            try {
+                return Enum.valueOf((Class) type, name);
+            } catch (IllegalArgumentException e) {
+                throw wrong("\"" + name + "\", which is not a constant of " + type.getSimpleName());
+            }
+        }
+
+        private IllegalArgumentException wrong(String what) {
+            return new IllegalArgumentException("token carries " + what + " for key \"" + path + "\", which is a "
+                    + javaType.getSimpleName() + (nullable ? "" : " that cannot be NULL") + ": the token was not"
+                    + " issued by this pager. Pass a token from Page.nextToken() or Page.previousToken() unchanged,"
+                    + " or ask for the first page");
+        }
+    }
+
+    private static final Set<Class<?>> EXACT = Set.of(Long.class, Integer.class, String.class, BigDecimal.class,
+            LocalDateTime.class, Instant.class, LocalDate.class, Boolean.class, UUID.class, byte[].class);
+
+    /** The type a token carries values of {@code column} as; refuses types that do not round-trip. */
+    private static Class<?> tokenClass(EntityType<?> entity, Column column) {
+        Class<?> type = boxed(column.javaType());
+        if (EXACT.contains(type)) {
+            return type;
+        }
+        if (type == Short.class || type == Byte.class) {
+            return Integer.class;
+        }
+        if (type == Character.class || type.isEnum()) {
+            return String.class;
+        }
+        if (type == BigInteger.class) {
+            return BigDecimal.class;
+        }
+        boolean approximate = type == Double.class || type == Float.class;
+        throw new IllegalArgumentException("orderBy attribute \"" + column.path() + "\" of entity " + entity.getName()
+                + " is a " + type.getName() + (approximate ? ", an approximate number: equal-looking values differ"
+                        : ", whose values a resume token cannot carry exactly") + ". Sort by attributes of type Long,"
+                + " Integer, Short, Byte, BigInteger, BigDecimal, String, Character, an enum, LocalDateTime, Instant,"
+                + " LocalDate, Boolean, UUID or byte[] (for times with an offset, map the column as Instant or"
+                + " LocalDateTime)");
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return switch (type.getName()) {
+            case "long" -> Long.class;
+            case "int" -> Integer.class;
+            case "short" -> Short.class;
+            case "byte" -> Byte.class;
+            case "char" -> Character.class;
+            case "boolean" -> Boolean.class;
+            case "double" -> Double.class;
+            case "float" -> Float.class;
+            default -> type;
+        };
+    }
+
+    // ---- attribute validation against the JPA metamodel (the messages list what the entity has)
+
     private static SingularAttribute<?, ?> basic(EntityType<?> entity, String path) {
         String[] parts = path.split("\\.");
         ManagedType<?> type = entity;
@@ -77,9 +491,9 @@ public final class EntityKeys {
             if (!(found instanceof SingularAttribute<?, ?> singular) || found.isAssociation()) {
                 throw new IllegalArgumentException("orderBy attribute \"" + path + "\" of " + entity.getName() + " is "
                         + (found.isCollection() ? "a collection" : "an association")
-                        + ", which cannot be a sort key; name a basic attribute (for an association, its id"
-                        + " attribute on this entity's own column is not reachable here: map the foreign key"
-                        + " column as a basic attribute)");
+                        + ", which cannot be a sort key; name a basic attribute (for an association, map its"
+                        + " foreign key column as a basic attribute too, insertable = false, updatable = false, and"
+                        + " sort by that)");
             }
             attribute = singular;
             Type<?> attributeType = singular.getType();

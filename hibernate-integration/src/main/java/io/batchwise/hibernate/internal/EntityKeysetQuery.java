@@ -4,46 +4,93 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
 
 import org.hibernate.SharedSessionContract;
 import org.hibernate.query.SelectionQuery;
+import org.hibernate.query.criteria.HibernateCriteriaBuilder;
+import org.hibernate.query.criteria.JpaCriteriaQuery;
 
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.SeekSql;
+import io.batchwise.hibernate.CriteriaCondition;
 
 /**
  * One entity keyset query in HQL:
  * <pre>
- * select e, e.k1, e.k2 from Entity e where (&lt;where&gt;) and (&lt;seek&gt;) order by e.k1, e.k2
+ * select &lt;row&gt;, e.k1, e.k2 from Entity e where (&lt;where&gt;) and (&lt;seek&gt;) order by e.k1, e.k2
  * </pre>
- * with the caller's condition and parameters, the seek predicate from {@link SeekSql} over attribute
- * paths and bound parameters {@code :bw_key_i}, and the limit as {@code setMaxResults}. The key
- * values are selected, so each page's boundary comes from the database, not from Java objects.
+ * where the row is the entity {@code e}, the caller's select list, or {@code new Row(<select list>)};
+ * with the caller's condition and parameters, optionally a criteria predicate ANDed in, the seek
+ * predicate from {@link SeekSql} over attribute paths and bound parameters {@code :bw_key_i}, and the
+ * limit as {@code setMaxResults}. The key values are selected by Batchwise, whatever the row is, so
+ * each page's boundary comes from the database, not from Java objects. Immutable and thread-safe.
+ *
+ * @param <E> the entity type
+ * @param <T> the row type
  */
-public final class EntityKeysetQuery<T> {
-    private static final String ALIAS = "e";
+public final class EntityKeysetQuery<E, T> {
+    static final String ALIAS = "e";
+    public static final String KEY_PARAMETER = "bw_key_";
 
-    private final Class<T> entity;
+    /** What a page row is made of. */
+    public enum Shape {
+        /** The entity. */
+        ENTITY,
+        /** The caller's select items as an {@code Object[]}. */
+        TUPLE,
+        /** The caller's only select item. */
+        SINGLE,
+        /** {@code new Row(<select items>)}: Hibernate's dynamic instantiation. */
+        INSTANTIATE
+    }
+
+    private final Class<E> entity;
     private final String entityName;
+    private final String select;
+    private final Shape shape;
+    private final Class<T> rowType;
+    private final int items;
     private final String where;
     private final Map<String, Object> parameters;
+    private final CriteriaCondition<E> condition;
     private final KeyOrder order;
+    private final List<EntityKeys.KeyType> types;
 
-    public EntityKeysetQuery(Class<T> entity, String entityName, String where, Map<String, Object> parameters,
-            KeyOrder order) {
+    /**
+     * @param select    the caller's select list, or null for the entity
+     * @param items     the number of items the select list has (1 for the entity)
+     * @param condition a criteria condition ANDed to the HQL, or null
+     */
+    public EntityKeysetQuery(Class<E> entity, String entityName, String select, Shape shape, Class<T> rowType,
+            int items, String where, Map<String, Object> parameters, CriteriaCondition<E> condition, KeyOrder order,
+            List<EntityKeys.KeyType> types) {
         this.entity = entity;
         this.entityName = entityName;
+        this.select = select;
+        this.shape = shape;
+        this.rowType = rowType;
+        this.items = items;
         this.where = where;
         this.parameters = parameters;
+        this.condition = condition;
         this.order = order;
+        this.types = List.copyOf(types);
     }
 
     public KeyOrder order() {
         return order;
+    }
+
+    public List<EntityKeys.KeyType> types() {
+        return types;
     }
 
     private static final SeekSql.Syntax HQL = new SeekSql.Syntax() {
@@ -54,17 +101,34 @@ public final class EntityKeysetQuery<T> {
 
         @Override
         public String parameter(int index) {
-            return ":bw_key_" + index;
+            return ":" + KEY_PARAMETER + index;
         }
     };
 
+    /** The select list (without the word select) for a row shape: the row, then the keys. */
+    public static String selectList(Shape shape, String select, Class<?> rowType, KeyOrder order) {
+        StringBuilder list = new StringBuilder();
+        switch (shape) {
+            case ENTITY -> list.append(ALIAS);
+            case TUPLE, SINGLE -> list.append(select);
+            case INSTANTIATE -> list.append("new ").append(rowType.getName()).append('(').append(select).append(')');
+        }
+        for (SortKey key : order.keys()) {
+            list.append(", ").append(ALIAS).append('.').append(key.column());
+        }
+        return list.toString();
+    }
+
     /** The HQL of a page read forward or backward after {@code values} (null: from the start). */
     public String hql(boolean backward, List<?> values) {
+        return hql(selectList(shape, select, rowType, order), entityName, where, order, backward, values);
+    }
+
+    /** The HQL of a page: {@code select <selectList> from <entity> e where ... order by ...}. */
+    public static String hql(String selectList, String entityName, String where, KeyOrder order, boolean backward,
+            List<?> values) {
         KeyOrder reading = backward ? order.reversed() : order;
-        StringBuilder hql = new StringBuilder("select ").append(ALIAS);
-        for (SortKey key : order.keys()) {
-            hql.append(", ").append(ALIAS).append('.').append(key.column());
-        }
+        StringBuilder hql = new StringBuilder("select ").append(selectList);
         hql.append(" from ").append(entityName).append(' ').append(ALIAS);
         String seek = values == null ? null : SeekSql.after(reading, values, HQL).text();
         if (where != null && seek != null) {
@@ -78,7 +142,7 @@ public final class EntityKeysetQuery<T> {
         for (int i = 0; i < reading.size(); i++) {
             SortKey key = reading.get(i);
             hql.append(i == 0 ? "" : ", ").append(ALIAS).append('.').append(key.column()).append(' ')
-                    .append(key.direction().name().toLowerCase(java.util.Locale.ROOT));
+                    .append(key.direction().name().toLowerCase(Locale.ROOT));
             if (!key.indexable()) {
                 hql.append(key.nullsSortFirst() ? " nulls first" : " nulls last");
             }
@@ -86,15 +150,37 @@ public final class EntityKeysetQuery<T> {
         return hql.toString();
     }
 
-    /** Reads up to {@code limit} entities after (backward: before) {@code values}, in reading order. */
+    /**
+     * The criteria query of {@code hql} with {@code condition} ANDed to its restriction.
+     *
+     * @throws IllegalArgumentException when the condition gives no predicate
+     */
+    @SuppressWarnings("unchecked")
+    public static <E> JpaCriteriaQuery<Object[]> withCondition(HibernateCriteriaBuilder builder, String hql,
+            Class<E> entity, CriteriaCondition<E> condition) {
+        JpaCriteriaQuery<Object[]> query = builder.createQuery(hql, Object[].class);
+        Root<E> root = (Root<E>) query.getRoot(0, entity);
+        Predicate predicate = condition.toPredicate(builder, root);
+        if (predicate == null) {
+            throw new IllegalArgumentException("condition must return a Predicate, but returned null; return e.g."
+                    + " builder.conjunction() for no condition, or build it with the builder and root it is given");
+        }
+        Predicate restriction = query.getRestriction();
+        query.where(restriction == null ? predicate : builder.and(restriction, predicate));
+        return query;
+    }
+
+    /** Reads up to {@code limit} rows after (backward: before) token {@code values}, in reading order. */
     public KeysetQuery.Rows<T> read(SharedSessionContract session, boolean backward, List<?> values, int limit,
             long rowsBefore) {
-        SelectionQuery<Object[]> query = session.createSelectionQuery(hql(backward, values), Object[].class);
+        String hql = hql(backward, values);
+        SelectionQuery<Object[]> query = condition == null ? session.createSelectionQuery(hql, Object[].class)
+                : session.createSelectionQuery(withCondition(session.getCriteriaBuilder(), hql, entity, condition));
         parameters.forEach(query::setParameter);
         if (values != null) {
             for (int i = 0; i < values.size(); i++) {
                 if (values.get(i) != null) {
-                    query.setParameter("bw_key_" + i, values.get(i));
+                    query.setParameter(KEY_PARAMETER + i, types.get(i).toParameter(values.get(i)));
                 }
             }
         }
@@ -102,19 +188,40 @@ public final class EntityKeysetQuery<T> {
         List<Object[]> result = query.getResultList();
         List<T> rows = new ArrayList<>(result.size());
         List<List<Object>> keys = new ArrayList<>(result.size());
+        int first = shape == Shape.TUPLE ? items : 1;
+        List<Object> previous = null;
         for (Object[] row : result) {
-            List<Object> key = Collections.unmodifiableList(Arrays.asList(Arrays.copyOfRange(row, 1, row.length)));
-            for (int i = 0; i < key.size(); i++) {
-                if (key.get(i) == null && !order.get(i).isNullable()) {
+            Object[] key = new Object[order.size()];
+            for (int i = 0; i < key.length; i++) {
+                Object value = row[first + i];
+                if (value == null && !order.get(i).isNullable()) {
                     throw new BatchwiseException("Key \"" + order.get(i).column() + "\" of " + entityName
                             + " is mapped as not optional, but row " + (rowsBefore + rows.size() + 1) + " has NULL"
                             + " there. Declare the key nullable (SortKey.nullable()) so NULL rows are paged", rowsBefore,
                             null);
                 }
+                key[i] = types.get(i).toToken(value);
             }
-            rows.add(entity.cast(row[0]));
-            keys.add(key);
+            List<Object> keyList = Collections.unmodifiableList(Arrays.asList(key));
+            if (previous != null && Arrays.deepEquals(previous.toArray(), key)) {
+                throw new BatchwiseException("Rows " + (rowsBefore + rows.size()) + " and " + (rowsBefore + rows.size()
+                        + 1) + " of " + entityName + " have the same keys " + keyList + ", which identify an entity:"
+                        + " the select list " + (select == null ? "" : "\"" + select + "\" ") + "gives several rows per"
+                        + " entity (a collection in it?), and the rows after the first of each entity would be skipped"
+                        + " at a page boundary. Select one row per entity: no collection-valued paths", rowsBefore, null);
+            }
+            previous = keyList;
+            rows.add(row(row));
+            keys.add(keyList);
         }
         return new KeysetQuery.Rows<>(rows, keys);
+    }
+
+    private T row(Object[] row) {
+        return switch (shape) {
+            case ENTITY -> rowType.cast(entity.cast(row[0]));
+            case SINGLE, INSTANTIATE -> rowType.cast(row[0]);
+            case TUPLE -> rowType.cast(Arrays.copyOf(row, items));
+        };
     }
 }
