@@ -39,28 +39,28 @@ import io.batchwise.hibernate.fixtures.Author;
 import io.batchwise.hibernate.fixtures.Item;
 import io.batchwise.hibernate.fixtures.Library;
 import io.batchwise.hibernate.fixtures.SessionFactories;
-import io.batchwise.testing.CountingDataSource;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;
+import io.batchwise.testing.StatementLog;
 import io.batchwise.testing.TestSchema;
 
 /**
  * Every bad argument to a streaming entry point ({@link YieldPer}, {@link JdbcWalker}, {@link FetchPlan})
  * in one table: each case names the call, the parameter, the bad value and a piece of the fix, and
  * the test checks the exception type, that the message names all three, and that no SQL was sent
- * (no statement created or executed through the data sources, and Hibernate's prepared-statement
- * count unchanged). The keyset entry points belong in this table too.
+ * (nothing in the statement logs under both pools, which the session factory reads through too, and
+ * Hibernate's prepared-statement count unchanged). The keyset entry points have the same table in
+ * {@link KeysetBadInputIT}.
  */
 @ExtendWith(MySqlServerExtension.class)
-class BadInputIT {
+class StreamingBadInputIT {
     static final String SQL = "select id from item order by id";
     static final RowMapper<Long> ID = row -> row.getLong(1);
     static final Duration ONE_YEAR_AND_A_DAY = Duration.ofDays(366);
 
     static TestSchema schema;
-    static CountingDataSource counter;
-    static DataSource connectorJ;
-    static DataSource mariaDb;
+    static StatementLog connectorJ;
+    static StatementLog mariaDb;
     static SessionFactory factory;
     static CriteriaQuery<Item> criteria;
 
@@ -110,9 +110,8 @@ class BadInputIT {
             ItemTable.create(c, "item", 100);
         }
         Library.create(schema, 3, 2);
-        counter = new CountingDataSource();
-        connectorJ = counter.wrap(schema.dataSource(JdbcDriver.MYSQL_CONNECTOR_J));
-        mariaDb = counter.wrap(schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J));
+        connectorJ = new StatementLog(schema.dataSource(JdbcDriver.MYSQL_CONNECTOR_J));
+        mariaDb = new StatementLog(schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J));
         factory = SessionFactories.create(connectorJ);
         criteria = factory.getCriteriaBuilder().createQuery(Item.class);
         criteria.select(criteria.from(Item.class));
@@ -158,7 +157,7 @@ class BadInputIT {
 
     /** An EntityManager of some other JPA provider: open, but not a Hibernate session underneath. */
     static EntityManager foreignEntityManager() {
-        return (EntityManager) Proxy.newProxyInstance(BadInputIT.class.getClassLoader(),
+        return (EntityManager) Proxy.newProxyInstance(StreamingBadInputIT.class.getClassLoader(),
                 new Class<?>[] {EntityManager.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "isOpen" -> true;
                     case "unwrap" -> throw new PersistenceException("not a Hibernate EntityManager");
@@ -387,31 +386,33 @@ class BadInputIT {
         if (c.inTransaction()) {
             fixture.session.beginTransaction();
         }
+        connectorJ.clear();
+        mariaDb.clear();
         long prepared = factory.getStatistics().getPrepareStatementCount();
-        int statements = counter.statements();
         RuntimeException e = assertThrows(c.type(), () -> c.run().run(fixture), c.call());
         String message = e.getMessage();
         assertTrue(message.contains(c.parameter()), "names the parameter '" + c.parameter() + "': " + message);
         assertTrue(message.contains(c.badValue()), "names the bad value '" + c.badValue() + "': " + message);
         assertTrue(message.contains(c.fix()), "says the fix '" + c.fix() + "': " + message);
-        assertEquals(statements, counter.statements(), "no statement created or run: " + c.call());
+        assertEquals(List.of(), connectorJ.statements(), "no SQL through the Connector/J pool: " + c.call());
+        assertEquals(List.of(), mariaDb.statements(), "no SQL through the MariaDB Connector/J pool: " + c.call());
         assertEquals(prepared, factory.getStatistics().getPrepareStatementCount(), "Hibernate prepared nothing");
     }
 
-    /** The witness for "no SQL was sent": the same counters move when a call is not refused. */
+    /** The witness for "no SQL was sent": the same logs see the SQL of a call that is not refused. */
     @org.junit.jupiter.api.Test
-    void theCountersSeeTheSqlOfACallThatIsNotRefused() {
+    void theLogsSeeTheSqlOfACallThatIsNotRefused() {
+        connectorJ.clear();
+        mariaDb.clear();
         long prepared = factory.getStatistics().getPrepareStatementCount();
-        int statements = counter.statements();
-        try (Stream<Long> ids = JdbcWalker.query(connectorJ, SQL, ID).stream()) {
+        try (Stream<Long> ids = JdbcWalker.query(mariaDb, SQL, ID).stream()) {
             assertEquals(100, ids.count());
         }
-        assertTrue(counter.statements() > statements, "a JDBC walk's statement is counted");
-        statements = counter.statements();
+        assertEquals(List.of(SQL), mariaDb.statements(), "a JDBC walk's query is logged");
         try (Stream<Item> items = YieldPer.query(fixture.session, "from Item", Item.class).stream()) {
             assertEquals(100, items.count());
         }
-        assertTrue(counter.statements() > statements, "a yieldPer walk's statement is counted");
+        assertEquals(1, connectorJ.statements().size(), "a yieldPer walk's query is logged: " + connectorJ.statements());
         assertTrue(factory.getStatistics().getPrepareStatementCount() > prepared, "and Hibernate counts it too");
     }
 }
