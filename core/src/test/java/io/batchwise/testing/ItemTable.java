@@ -74,8 +74,14 @@ public final class ItemTable {
      * {@code sum(checksum(id, amount, payload))} over all rows, see {@link #checksum(long, BigDecimal, String)}.
      */
     public static long expectedChecksum(Connection connection, String table) throws SQLException {
+        return expectedChecksum(connection, table, Long.MAX_VALUE);
+    }
+
+    /** The checksum of the rows with {@code id <= lastId}: what a walk in id order has after {@code lastId} rows. */
+    public static long expectedChecksum(Connection connection, String table, long lastId) throws SQLException {
         try (Statement s = connection.createStatement();
-                ResultSet r = s.executeQuery("SELECT COALESCE(SUM(id * 31 + amount * 100 + CHAR_LENGTH(payload)), 0) FROM `" + table + "`")) {
+                ResultSet r = s.executeQuery("SELECT COALESCE(SUM(id * 31 + amount * 100 + CHAR_LENGTH(payload)), 0) FROM `"
+                        + table + "` WHERE id <= " + lastId)) {
             r.next();
             return r.getLong(1);
         }
