@@ -61,7 +61,8 @@ public final class Benchmark {
         }
 
         int run() throws Exception {
-            Files.createDirectories(options.out().resolve("logs"));
+            Files.createDirectories(options.out());
+            Files.createDirectories(options.logs());
             if (System.getProperty("batchwise.test.embedded.dataDir") == null) {
                 System.setProperty("batchwise.test.embedded.dataDir", options.dataDir().toString());
             }
@@ -157,14 +158,14 @@ public final class Benchmark {
 
         private Run child(Method method, long n, int rep, String mode) throws IOException, InterruptedException {
             String name = method.id.replace('+', '-') + "-" + n + "-" + mode + "-" + rep;
-            Path log = options.out().resolve("logs").resolve(name + ".log");
-            Path trace = options.out().resolve("logs").resolve(name + ".heap.csv");
+            Path log = options.logs().resolve(name + ".log");
+            Path trace = options.logs().resolve(name + ".heap.csv");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx" + options.heap());
             command.addAll(options.childJvmArgs());
             if (options.jfr().contains(method) && mode.equals("walk")) {
-                Path jfr = options.out().resolve("jfr");
+                Path jfr = options.logs().resolve("jfr");
                 Files.createDirectories(jfr);
                 command.add("-XX:StartFlightRecording=filename=" + jfr.resolve(name + ".jfr") + ",settings=profile");
             }

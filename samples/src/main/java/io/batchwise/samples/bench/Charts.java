@@ -68,8 +68,8 @@ final class Charts {
 
     private static void heapVsRows(Path file, List<Run> runs, long n, Options options) throws IOException {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format(Locale.ROOT, "Heap used while reading %,d rows, -Xmx%s (first repetition)", n, options.heap()))
-                .xAxisTitle("rows read (thousands)").yAxisTitle("heap used (MB)").build();
+                .title(String.format(Locale.ROOT, "Heap left after each collection while reading %,d rows, -Xmx%s (first repetition)", n, options.heap()))
+                .xAxisTitle("rows handed to the caller (thousands)").yAxisTitle("live heap after GC (MB)").build();
         chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(0);
         Map<Method, Run> first = new LinkedHashMap<>();
@@ -83,15 +83,16 @@ final class Charts {
             List<Double> y = new ArrayList<>();
             for (String line : Files.readAllLines(run.trace, StandardCharsets.UTF_8)) {
                 String[] cells = line.split(",");
-                if (cells.length == 3 && !cells[0].equals("ms")) {
-                    x.add(Long.parseLong(cells[1]) / 1000.0);
-                    y.add(Long.parseLong(cells[2]) / 1048576.0);
+                if (cells.length == 4 && cells[0].equals("gc")) {
+                    x.add(Long.parseLong(cells[2]) / 1000.0);
+                    y.add(Long.parseLong(cells[3]) / 1048576.0);
                 }
             }
             if (x.isEmpty()) {
                 continue;
             }
-            String label = run.method.id + (run.ok() ? "" : " (" + run.outcome() + ")");
+            String label = run.method.id + (run.ok() ? "" : run.outcome().equals("oom") && run.rows() == 0
+                    ? " (OOM before the first row)" : " (" + run.outcome() + ")");
             XYSeries series = chart.addSeries(label, x, y);
             series.setMarker(SeriesMarkers.NONE);
         }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,7 +32,8 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  *   <li><b>retained</b>: heap used after explicit full collections, taken by {@link #retained()}
  *       at points the caller chooses (half way and at the last row, with the walk still open).</li>
  * </ul>
- * It also keeps a trace of (elapsed ms, rows read, heap used) for the heap-vs-rows chart.
+ * It also keeps traces of (elapsed ms, rows read, heap) for the charts: heap used every few
+ * milliseconds, and heap left after every collection (the live set as the walk goes on).
  */
 final class HeapMonitor implements AutoCloseable {
     private static final int TRACE_CAPACITY = 4_096;
@@ -42,12 +42,8 @@ final class HeapMonitor implements AutoCloseable {
     private final Set<String> heapPools = new HashSet<>();
     private final long start = System.nanoTime();
     private final Thread sampler;
-    private final long[] traceMs = new long[TRACE_CAPACITY];
-    private final long[] traceRows = new long[TRACE_CAPACITY];
-    private final long[] traceUsed = new long[TRACE_CAPACITY];
-    private int traceSize;
-    private int traceStride = 1;
-    private int traceTick;
+    private final Trace sampled = new Trace("sample");
+    private final Trace afterGc = new Trace("gc");
     private volatile long peakUsed;
     private volatile long peakLive;
     private volatile int collections;
@@ -90,6 +86,10 @@ final class HeapMonitor implements AutoCloseable {
         peakUsed = Math.max(peakUsed, used);
         peakLive = Math.max(peakLive, live);
         collections++;
+        Progress p = progress;
+        if (p != null) {
+            afterGc.add((System.nanoTime() - start) / 1_000_000, p.rows(), live);
+        }
     }
 
     private long heapSum(Map<String, MemoryUsage> pools) {
@@ -119,23 +119,49 @@ final class HeapMonitor implements AutoCloseable {
 
     private void record(long used) {
         Progress p = progress;
-        if (p == null || traceTick++ % traceStride != 0) {
-            return;
+        if (p != null) {
+            sampled.add((System.nanoTime() - start) / 1_000_000, p.rows(), used);
         }
-        if (traceSize == TRACE_CAPACITY) {
-            // Full: keep every other sample and sample half as often from now on.
-            for (int i = 0; i < TRACE_CAPACITY / 2; i++) {
-                traceMs[i] = traceMs[2 * i];
-                traceRows[i] = traceRows[2 * i];
-                traceUsed[i] = traceUsed[2 * i];
+    }
+
+    /** (elapsed ms, rows read, heap bytes) points, thinned to every other one when full. */
+    private static final class Trace {
+        private final String kind;
+        private final long[] ms = new long[TRACE_CAPACITY];
+        private final long[] rows = new long[TRACE_CAPACITY];
+        private final long[] bytes = new long[TRACE_CAPACITY];
+        private int size;
+        private int stride = 1;
+        private long tick;
+
+        Trace(String kind) {
+            this.kind = kind;
+        }
+
+        void add(long atMs, long rowsRead, long heapBytes) {
+            if (tick++ % stride != 0) {
+                return;
             }
-            traceSize = TRACE_CAPACITY / 2;
-            traceStride *= 2;
+            if (size == TRACE_CAPACITY) {
+                for (int i = 0; i < TRACE_CAPACITY / 2; i++) {
+                    ms[i] = ms[2 * i];
+                    rows[i] = rows[2 * i];
+                    bytes[i] = bytes[2 * i];
+                }
+                size = TRACE_CAPACITY / 2;
+                stride *= 2;
+            }
+            ms[size] = atMs;
+            rows[size] = rowsRead;
+            bytes[size] = heapBytes;
+            size++;
         }
-        traceMs[traceSize] = (System.nanoTime() - start) / 1_000_000;
-        traceRows[traceSize] = p.rows();
-        traceUsed[traceSize] = used;
-        traceSize++;
+
+        void write(PrintWriter out) {
+            for (int i = 0; i < size; i++) {
+                out.println(kind + "," + ms[i] + "," + rows[i] + "," + bytes[i]);
+            }
+        }
     }
 
     /** Heap used after full collections (the live set at this point). */
@@ -167,16 +193,10 @@ final class HeapMonitor implements AutoCloseable {
 
     synchronized void writeTrace(Path file) throws IOException {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            out.println("ms,rows,usedBytes");
-            for (int i = 0; i < traceSize; i++) {
-                out.println(traceMs[i] + "," + traceRows[i] + "," + traceUsed[i]);
-            }
+            out.println("kind,ms,rows,heapBytes");
+            sampled.write(out);
+            afterGc.write(out);
         }
-    }
-
-    static List<String> heapPoolNames() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .map(MemoryPoolMXBean::getName).toList();
     }
 
     @Override

@@ -18,6 +18,7 @@ enum Method {
     GET_RESULT_LIST("getResultList", "Hibernate Session, getResultList()", false, false),
     GET_RESULT_STREAM("getResultStream", "Hibernate Session, getResultStream() (JPA)", false, false),
     SCROLL_CLEAR("scroll+clear", "hand-written Session.scroll(FORWARD_ONLY), setFetchSize(Integer.MIN_VALUE), clear() every 1000 rows", false, false),
+    SCROLL_CLEAR_READ_ONLY("scroll+clear+readOnly", "the hand-written scroll + clear loop plus setReadOnly(true) and CacheMode.IGNORE, as yieldPer sets them", false, false),
     STATELESS_SCROLL("stateless-scroll", "hand-written StatelessSession.scroll(FORWARD_ONLY), setFetchSize(Integer.MIN_VALUE)", false, false),
     YIELD_PER_SESSION("yieldPer-session", "Batchwise yieldPer on a Session, batchSize 1000, AfterBatch.CLEAR", false, false),
     YIELD_PER_STATELESS("yieldPer-stateless", "Batchwise yieldPer on a StatelessSession, batchSize 1000", false, false),

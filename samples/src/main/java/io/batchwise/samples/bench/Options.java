@@ -22,11 +22,12 @@ import java.util.Set;
  * @param jfr          methods whose children record a JFR profile ({@code -Djfr}, comma-separated ids)
  * @param out          output directory ({@code -Dout}, relative to the repository root; default {@code samples/target/bench})
  * @param dataDir      the embedded server's kept data directory ({@code -Dbench.dataDir})
+ * @param logs         the children's logs, heap traces and JFR recordings (under {@code target/}, never in {@code out})
  * @param timeoutSeconds a child still running after this is killed and recorded as a timeout
  */
 record Options(long rows, int reps, String heap, List<Method> methods, int scale, List<Method> scaleMethods,
         long offsetCapSeconds, List<String> childJvmArgs, Set<Method> jfr, Path out, Path dataDir,
-        long timeoutSeconds) {
+        Path logs, long timeoutSeconds) {
 
     static final List<Method> DEFAULT_SCALE_METHODS = List.of(Method.JDBC_STREAM, Method.SCROLL_CLEAR,
             Method.YIELD_PER_SESSION, Method.YIELD_PER_STATELESS, Method.GET_RESULT_LIST);
@@ -70,7 +71,7 @@ record Options(long rows, int reps, String heap, List<Method> methods, int scale
         Path dataDir = Path.of(text("bench.dataDir", work.resolve("bench-db").toString())).toAbsolutePath();
         long timeout = Long.parseLong(text("bench.timeout", Long.toString(offsetCap + 1_800)));
         return new Options(rows, reps, heap, methods, scale, scaleMethods, offsetCap, List.copyOf(jvmArgs), jfr,
-                out.toAbsolutePath().normalize(), dataDir, timeout);
+                out.toAbsolutePath().normalize(), dataDir, work.resolve("bench-logs").toAbsolutePath(), timeout);
     }
 
     private static String text(String property, String fallback) {

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import org.hibernate.CacheMode;
 import org.hibernate.ScrollMode;
 import org.hibernate.ScrollableResults;
 import org.hibernate.Session;
@@ -29,6 +30,7 @@ import org.hibernate.query.KeyedPage;
 import org.hibernate.query.KeyedResultList;
 import org.hibernate.query.Order;
 import org.hibernate.query.Page;
+import org.hibernate.query.SelectionQuery;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -204,11 +206,9 @@ public final class Probe {
                     items.forEach(tally::item);
                 }
             }
-            case SCROLL_CLEAR -> {
+            case SCROLL_CLEAR, SCROLL_CLEAR_READ_ONLY -> {
                 try (Session session = sessionFactory().openSession();
-                        ScrollableResults<Item> scroll = session.createSelectionQuery(HQL, Item.class)
-                                .setFetchSize(Integer.MIN_VALUE)
-                                .scroll(ScrollMode.FORWARD_ONLY)) {
+                        ScrollableResults<Item> scroll = handWrittenQuery(session).scroll(ScrollMode.FORWARD_ONLY)) {
                     int inBatch = 0;
                     while (scroll.next()) {
                         tally.item(scroll.get());
@@ -304,6 +304,14 @@ public final class Probe {
                     + " is pending: the keyset pager is not on main yet");
         }
         return "ok";
+    }
+
+    private SelectionQuery<Item> handWrittenQuery(Session session) {
+        SelectionQuery<Item> query = session.createSelectionQuery(HQL, Item.class).setFetchSize(Integer.MIN_VALUE);
+        if (method == Method.SCROLL_CLEAR_READ_ONLY) {
+            query.setReadOnly(true).setCacheMode(CacheMode.IGNORE);
+        }
+        return query;
     }
 
     private static void jdbc(Tally tally, DataSource dataSource, int fetchSize) throws SQLException {
@@ -416,6 +424,10 @@ public final class Probe {
             Configuration configuration = new Configuration().addAnnotatedClass(Item.class);
             configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource());
             configuration.getProperties().put(AvailableSettings.DIALECT, ServerDialect.of(dataSource()));
+            // -Dbench.hibernate.<setting>=<value> tries a Hibernate setting (docs/benchmark.md, profile).
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.hibernate."))
+                    .forEach(k -> configuration.getProperties().put(k.substring("bench.hibernate.".length()),
+                            System.getProperty(k)));
             sessionFactory = configuration.buildSessionFactory();
         }
         return sessionFactory;
