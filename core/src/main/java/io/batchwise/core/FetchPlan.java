@@ -93,10 +93,7 @@ public record FetchPlan(Mode mode, int fetchSize, JdbcDriver driver) {
     public static FetchPlan withFetchSize(Connection connection, int fetchSize, ConnectionUse use) throws SQLException {
         Arguments.notNull("connection", connection, "pass the connection the walk will read from");
         Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
-        if (fetchSize < 0 && fetchSize != Integer.MIN_VALUE) {
-            throw new IllegalArgumentException("fetchSize must be >= 0 or Integer.MIN_VALUE, was " + fetchSize
-                    + "; pass the rows per round trip (e.g. 1000), or leave it unset to let Batchwise choose");
-        }
+        Arguments.fetchSize(fetchSize);
         JdbcDriver driver = JdbcDriver.of(connection);
         Mode mode;
         if (fetchSize == 0) {

@@ -90,11 +90,7 @@ public final class JdbcWalker {
          * small results). Checked against the driver when the walk opens.
          */
         public Builder<T> fetchSize(int rows) {
-            if (rows < 0 && rows != Integer.MIN_VALUE) {
-                throw new IllegalArgumentException("fetchSize must be >= 0 or Integer.MIN_VALUE, was " + rows
-                        + "; pass the rows per round trip (e.g. 1000), or leave it unset to let Batchwise choose");
-            }
-            this.fetchSize = rows;
+            this.fetchSize = Arguments.fetchSize(rows);
             return this;
         }
 

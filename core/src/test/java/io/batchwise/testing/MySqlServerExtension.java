@@ -55,7 +55,7 @@ public final class MySqlServerExtension implements BeforeAllCallback, AfterEachC
             classContext = classContext.getParent().get();
         }
         Class<?> testClass = classContext.getRequiredTestClass();
-        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(TestSchema.class, k -> {
+        return classContext.getStore(NAMESPACE).computeIfAbsent(TestSchema.class, k -> {
             try {
                 String name = ("bw_" + testClass.getSimpleName().toLowerCase(Locale.ROOT) + "_" + COUNTER.incrementAndGet());
                 return new TestSchema(MySqlServer.get(), name.length() > 60 ? name.substring(0, 60) : name);

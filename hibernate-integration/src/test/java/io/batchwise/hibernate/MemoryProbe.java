@@ -17,7 +17,7 @@ import io.batchwise.hibernate.fixtures.SessionFactories;
 /**
  * Runs one way of reading the whole item table in this (small-heap) JVM and prints one result line:
  * {@code RESULT mode=<mode> outcome=<ok|oom|explained> rows=<n> checksum=<sum> peakMb=<..>
- * retainedQuarterMb=<..> retainedEndMb=<..>}. Started by {@link YieldPerMemoryIT} with {@code -Xmx64m}.
+ * retainedQuarterMb=<..> retainedEndMb=<..>}. Started by {@link MemoryBoundIT} with {@code -Xmx64m}.
  */
 public final class MemoryProbe {
     private static volatile long peak;
@@ -71,7 +71,21 @@ public final class MemoryProbe {
                         }
                     }
                 }
-                default -> throw new IllegalArgumentException("mode must be getResultList, yieldPer or yieldPerBuffered, was " + mode);
+                case "keyset" -> {
+                    EntityPager<Item> pager = EntityPager.of(factory, Item.class)
+                            .orderBy(io.batchwise.core.SortKey.asc("createdAt")).pageSize(1_000).open();
+                    try (Walk<Item> items = pager.walk(session, null)) {
+                        while (items.hasNext()) {
+                            sum += items.next().checksum();
+                            count++;
+                            if (count == rows / 4) {
+                                retainedQuarter = retainedAfterGc(memory);
+                            }
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("mode must be getResultList, yieldPer, yieldPerBuffered"
+                        + " or keyset, was " + mode);
             }
         } catch (OutOfMemoryError e) {
             outcome = "oom";

@@ -22,6 +22,15 @@ public final class Arguments {
         return value;
     }
 
+    /** A fetch size override: {@code >= 0}, or {@code Integer.MIN_VALUE} (Connector/J streaming). */
+    public static int fetchSize(int rows) {
+        if (rows < 0 && rows != Integer.MIN_VALUE) {
+            throw new IllegalArgumentException("fetchSize must be >= 0 or Integer.MIN_VALUE, was " + rows
+                    + "; pass the rows per round trip (e.g. 1000), or leave it unset to let Batchwise choose");
+        }
+        return rows;
+    }
+
     public static String notBlank(String parameter, String value, String fix) {
         notNull(parameter, value, fix);
         if (value.isBlank()) {

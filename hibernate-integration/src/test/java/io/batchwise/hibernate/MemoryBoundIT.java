@@ -26,11 +26,11 @@ import io.batchwise.testing.TestSchema;
 /**
  * The memory proof: in a forked JVM with {@code -Xmx64m}, reading 500,000 rows of ~300 bytes (about
  * 150 MB of row data, more than twice the heap) with {@code getResultList()} runs out of memory,
- * while yieldPer reads every row (same checksum as the server computes) and the heap retained after
+ * while yieldPer and the entity keyset pager read every row (same checksum as the server computes) and the heap retained after
  * a GC at the end is no larger than at a quarter of the walk.
  */
 @ExtendWith(MySqlServerExtension.class)
-class YieldPerMemoryIT {
+class MemoryBoundIT {
     static final int ROWS = 500_000;
     static final String HEAP = "-Xmx64m";
     static long expectedChecksum;
@@ -60,6 +60,18 @@ class YieldPerMemoryIT {
             assertTrue(end <= quarter * 1.1 + 1.0, "retained heap flat from 1/4 to the end of the walk: " + ours);
             System.out.println("yieldPer " + driver + " " + HEAP + " " + ROWS + " rows: " + ours);
         }
+    }
+
+    @Test
+    void theEntityPagerWalksEveryRowByANonUniqueTimestampWithAFlatHeap() throws Exception {
+        Map<String, String> keyset = probe("keyset", JdbcDriver.MYSQL_CONNECTOR_J);
+        assertEquals("ok", keyset.get("outcome"), keyset.toString());
+        assertEquals(String.valueOf(ROWS), keyset.get("rows"), keyset.toString());
+        assertEquals(String.valueOf(expectedChecksum), keyset.get("checksum"), keyset.toString());
+        double quarter = Double.parseDouble(keyset.get("retainedQuarterMb"));
+        double end = Double.parseDouble(keyset.get("retainedEndMb"));
+        assertTrue(end <= quarter * 1.1 + 1.0, "retained heap flat from 1/4 to the end of the walk: " + keyset);
+        System.out.println("keyset " + HEAP + " " + ROWS + " rows: " + keyset);
     }
 
     @Test

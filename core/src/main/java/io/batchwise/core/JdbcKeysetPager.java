@@ -1,0 +1,440 @@
+package io.batchwise.core;
+
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.Borrowed;
+import io.batchwise.core.internal.Identifiers;
+import io.batchwise.core.internal.KeysetQuery;
+import io.batchwise.core.internal.PagedWalk;
+import io.batchwise.core.internal.ResumeTokens;
+import io.batchwise.core.internal.TableSchema;
+
+/**
+ * Keyset (seek) paging over plain JDBC for native SQL and projections: each page is one short,
+ * indexed query for the rows after the last key seen, so page 10,000 costs what page 1 costs, every
+ * page can run on its own connection and transaction, and a walk can stop and resume from an opaque
+ * token, also in another process.
+ *
+ * <pre>{@code
+ * JdbcKeysetPager<Item> items = JdbcKeysetPager
+ *         .select(dataSource, "id, created_at, amount", row -> new Item(row.getLong(1),
+ *                 row.getObject(2, LocalDateTime.class), row.getBigDecimal(3)))
+ *         .from("item")
+ *         .where("category = ?", "books")
+ *         .orderBy(SortKey.desc("created_at"))      // the primary key is appended as tiebreaker
+ *         .pageSize(100)
+ *         .open();
+ *
+ * Page<Item> page = items.page(tokenFromClient);    // null: the first page
+ * respond(page.content(), page.nextToken(), page.previousToken());
+ *
+ * try (KeysetWalk<Item> all = items.walk()) {      // every row, one page query at a time
+ *     all.forEachRemaining(exporter::write);
+ * }
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>SQL: {@code SELECT <select>, <keys> FROM <from> WHERE (<where>) AND <seek> ORDER BY <keys>
+ *       LIMIT <n>}. The select list, FROM and WHERE are the caller's SQL, used as written: never
+ *       build them from end-user input; pass values as {@code where} parameters. Key columns are
+ *       validated names, quoted; key values are always bound. The seek predicate is the expanded
+ *       OR form ({@code a > ? OR (a = ? AND b > ?)}), which MySQL and MariaDB read as a range.</li>
+ *   <li>Keys identify a row: when the last key is not declared {@linkplain SortKey#unique()
+ *       unique}, the table's primary key is appended. Key values are read back from the key columns
+ *       themselves ({@code DATETIME(6)} as {@code LocalDateTime}, {@code DECIMAL} as
+ *       {@code BigDecimal}) and compared in SQL under the column's collation, never in Java.</li>
+ *   <li>When it opens, the pager reads the table's columns and indexes from
+ *       {@code information_schema} (one connection, once): it refuses keys that are not columns of
+ *       the table and nullable columns not declared {@linkplain SortKey#nullable() nullable}, and
+ *       warns (or with {@link IndexCheck#STRICT} refuses) when no index serves the key order,
+ *       printing the {@code CREATE INDEX} that would. {@link IndexCheck#OFF} skips all of this; the
+ *       keys must then be declared unique.</li>
+ *   <li>Connections: every page borrows a connection from the data source and returns it before
+ *       the page is handed over; nothing is held between pages. Each page runs in whatever
+ *       transaction state the data source's connections are in (with autocommit, its own).</li>
+ *   <li>Concurrency: rows inserted or updated ahead of the cursor are seen, behind it are not; a
+ *       row that exists throughout with its keys unchanged is read exactly once; deleting rows,
+ *       including the row a token points at, never makes a walk skip another row.</li>
+ *   <li>Tokens: URL-safe, versioned, carrying the boundary row's key values and a fingerprint of the
+ *       keys, select, FROM, WHERE and its parameters. A token of another query, or one malformed,
+ *       altered or longer than {@link Builder#maxTokenChars(int)}, is refused with an
+ *       {@link IllegalArgumentException} before any SQL runs. Unsigned tokens can be written by
+ *       anyone who knows the format; set {@link Builder#tokenSecret(byte[])} to sign them
+ *       (HMAC-SHA256) when clients must not choose positions.</li>
+ *   <li>An open pager is immutable and thread-safe; a {@link KeysetWalk} is not.</li>
+ * </ul>
+ *
+ * @param <T> the row type
+ */
+public final class JdbcKeysetPager<T> {
+    /** Rows per page unless {@link Builder#pageSize(int)} says otherwise. */
+    public static final int DEFAULT_PAGE_SIZE = 1_000;
+    /** The largest page size: a page is held in memory whole. */
+    public static final int MAX_PAGE_SIZE = 100_000;
+
+    private static final System.Logger LOG = System.getLogger(JdbcKeysetPager.class.getName());
+
+    private final DataSource dataSource;
+    private final KeysetQuery<T> query;
+    private final int pageSize;
+    private final ResumeTokens.Codec tokens;
+    private final String indexAdvice;
+
+    private JdbcKeysetPager(DataSource dataSource, KeysetQuery<T> query, int pageSize, ResumeTokens.Codec tokens,
+            String indexAdvice) {
+        this.dataSource = dataSource;
+        this.query = query;
+        this.pageSize = pageSize;
+        this.tokens = tokens;
+        this.indexAdvice = indexAdvice;
+    }
+
+    /**
+     * Starts a pager that reads {@code columns} (a select list, e.g. {@code "id, name"}) and maps each
+     * row with {@code mapper}; name the table with {@link Builder#from(String)} and the keys with
+     * {@link Builder#orderBy(SortKey, SortKey...)}.
+     */
+    public static <T> Builder<T> select(DataSource dataSource, String columns, RowMapper<T> mapper) {
+        return new Builder<>(dataSource, columns, mapper);
+    }
+
+    /** The first page. */
+    public Page<T> first() {
+        return read(false, null, false);
+    }
+
+    /** The last page: the last {@link #pageSize()} rows, in the query's order. */
+    public Page<T> last() {
+        return read(true, null, false);
+    }
+
+    /**
+     * The page a token from {@link Page#nextToken()} or {@link Page#previousToken()} (or
+     * {@link KeysetWalk#resumeToken()}) leads to; {@code null} gives the first page.
+     *
+     * @throws IllegalArgumentException if the token is malformed, altered, oversized, unsigned or
+     *         wrongly signed where a secret is set, or was issued for another query; no SQL runs then
+     */
+    public Page<T> page(String token) {
+        if (token == null) {
+            return first();
+        }
+        ResumeTokens.Decoded decoded = decode(token);
+        return read(decoded.before(), decoded.values(), true);
+    }
+
+    /** Walks every row from the start, one page query at a time. Close the walk. */
+    public KeysetWalk<T> walk() {
+        return walkFrom(null, null);
+    }
+
+    /**
+     * Walks every row after the position of {@code token} (a {@link Page#nextToken()} or a
+     * {@link KeysetWalk#resumeToken()}); {@code null} walks from the start.
+     *
+     * @throws IllegalArgumentException if the token is refused (see {@link #page(String)}) or leads
+     *         backward ({@link Page#previousToken()})
+     */
+    public KeysetWalk<T> walk(String token) {
+        if (token == null) {
+            return walk();
+        }
+        ResumeTokens.Decoded decoded = decode(token);
+        if (decoded.before()) {
+            throw new IllegalArgumentException("token leads backward (it is a Page.previousToken()), but a walk runs"
+                    + " forward; pass a Page.nextToken() or a KeysetWalk.resumeToken()");
+        }
+        return walkFrom(decoded.values(), token);
+    }
+
+    /**
+     * Each page on a connection borrowed for that page only, so nothing but the last key is held
+     * between pages and a connection killed between (or during) pages costs one retry, not the walk.
+     */
+    private KeysetWalk<T> walkFrom(List<Object> start, String startToken) {
+        return new PagedWalk<>((after, limit, rowsBefore) -> {
+            try {
+                return Borrowed.read(dataSource, c -> query.read(c, false, after, limit, rowsBefore));
+            } catch (SQLException e) {
+                throw new BatchwiseException("Reading the keyset page after row " + rowsBefore + " failed: "
+                        + e.getMessage() + ". The walk can be resumed from resumeToken()", rowsBefore, e);
+            }
+        }, pageSize, start, startToken, this::forwardToken);
+    }
+
+    /** The keys the pager pages by, with the tiebreaker it appended. */
+    public KeyOrder order() {
+        return query.order();
+    }
+
+    /** Rows per page, and per chunk of a walk. */
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /**
+     * The warning the index check issued when the pager opened (no index serves the key order, with
+     * the {@code CREATE INDEX} that would), or empty when an index serves it or the check was off.
+     */
+    public Optional<String> indexAdvice() {
+        return Optional.ofNullable(indexAdvice);
+    }
+
+    private ResumeTokens.Decoded decode(String token) {
+        return tokens.decode(token, query.order().size());
+    }
+
+    private String forwardToken(List<Object> keys) {
+        return tokens.encode(false, keys);
+    }
+
+    private Page<T> read(boolean backward, List<Object> boundary, boolean fromToken) {
+        KeysetQuery.Rows<T> rows;
+        try {
+            rows = Borrowed.read(dataSource, c -> query.read(c, backward, boundary, pageSize + 1, 0));
+        } catch (SQLException e) {
+            throw new BatchwiseException("Reading a keyset page failed: " + e.getMessage(), -1, e);
+        }
+        return rows.toPage(pageSize, backward, fromToken, tokens);
+    }
+
+    /**
+     * Options of a pager; {@link #open()} validates them, reads the table's schema and returns the
+     * pager. A builder may be opened again.
+     */
+    public static final class Builder<T> {
+        private final DataSource dataSource;
+        private final String columns;
+        private final RowMapper<T> mapper;
+        private String from;
+        private String table;
+        private String where;
+        private List<Object> parameters = List.of();
+        private KeyOrder order;
+        private int pageSize = DEFAULT_PAGE_SIZE;
+        private IndexCheck indexCheck = IndexCheck.WARN;
+        private byte[] secret;
+        private int maxTokenChars = ResumeTokens.DEFAULT_MAX_CHARS;
+
+        private Builder(DataSource dataSource, String columns, RowMapper<T> mapper) {
+            this.dataSource = Arguments.notNull("dataSource", dataSource, "pass the DataSource every page borrows a"
+                    + " connection from");
+            this.columns = Arguments.notBlank("columns", columns, "pass the select list, e.g. \"id, name\" or \"*\"");
+            this.mapper = Arguments.notNull("mapper", mapper, "pass a RowMapper that turns the current row into a value");
+        }
+
+        /**
+         * The FROM clause: a table name ({@code "item"} or {@code "shop.item"}), which the pager then
+         * inspects, or any FROM clause with joins ({@code "item i join shop s on s.id = i.shop_id"});
+         * then name the table whose keys and indexes to check with {@link #table(String)}.
+         */
+        public Builder<T> from(String from) {
+            this.from = Arguments.notBlank("from", from, "pass the table name, e.g. \"item\"");
+            return this;
+        }
+
+        /**
+         * The table (optionally {@code schema.table}) whose primary key, columns and indexes the pager
+         * checks when the FROM clause is more than a table name.
+         */
+        public Builder<T> table(String table) {
+            this.table = Identifiers.requireQualifiedName("table", table, "table name", "schema name",
+                    "\"item\" or \"shop.item\"");
+            return this;
+        }
+
+        /** A condition every row must meet, with {@code ?} for each value, and the values in order. */
+        public Builder<T> where(String condition, Object... parameters) {
+            this.where = Arguments.notBlank("condition", condition, "pass a condition such as \"category = ?\"");
+            Arguments.notNull("parameters", parameters, "pass the values of the condition's ?, or none");
+            this.parameters = Arrays.asList(parameters.clone());
+            return this;
+        }
+
+        /** The keys, most significant first; see {@link KeyOrder}. */
+        public Builder<T> orderBy(SortKey first, SortKey... more) {
+            this.order = KeyOrder.of(first, more);
+            return this;
+        }
+
+        /** The keys, most significant first. */
+        public Builder<T> orderBy(KeyOrder order) {
+            this.order = Arguments.notNull("order", order, "pass the KeyOrder to page by");
+            return this;
+        }
+
+        /** Rows per page (and per chunk of a walk); default {@value JdbcKeysetPager#DEFAULT_PAGE_SIZE}. */
+        public Builder<T> pageSize(int rows) {
+            Arguments.atLeastOne("pageSize", rows, "pass the rows per page, e.g. pageSize(1000)");
+            if (rows > MAX_PAGE_SIZE) {
+                throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
+                        + "; a page is held in memory whole: walk() reads any number of rows page by page");
+            }
+            this.pageSize = rows;
+            return this;
+        }
+
+        /** What to do when no index serves the key order; default {@link IndexCheck#WARN}. */
+        public Builder<T> indexCheck(IndexCheck check) {
+            this.indexCheck = Arguments.notNull("check", check, "pass IndexCheck.WARN, STRICT or OFF");
+            return this;
+        }
+
+        /**
+         * Signs tokens with HMAC-SHA256 under {@code secret} (at least 16 bytes, kept on the server) and
+         * accepts only tokens so signed: clients can then hand tokens back but not make their own.
+         */
+        public Builder<T> tokenSecret(byte[] secret) {
+            this.secret = ResumeTokens.checkSecret("secret", secret);
+            return this;
+        }
+
+        /** The longest token accepted or issued; default and maximum {@value ResumeTokens#DEFAULT_MAX_CHARS}. */
+        public Builder<T> maxTokenChars(int chars) {
+            if (chars < 64 || chars > ResumeTokens.DEFAULT_MAX_CHARS) {
+                throw new IllegalArgumentException("maxTokenChars must be in [64, " + ResumeTokens.DEFAULT_MAX_CHARS
+                        + "], was " + chars + "; a token with a few keys takes 40 to 120 characters");
+            }
+            this.maxTokenChars = chars;
+            return this;
+        }
+
+        /**
+         * Validates the options, reads the table's schema (unless {@link IndexCheck#OFF}) and returns
+         * the pager. No page is read yet.
+         *
+         * @throws IllegalArgumentException   for a missing or invalid option, a key that is not a column of
+         *                                    the table, a nullable column not declared nullable, or keys
+         *                                    that do not identify a row when the table is not inspected
+         * @throws BatchwiseException         with {@link IndexCheck#STRICT} when no index serves the order,
+         *                                    or when the schema cannot be read
+         */
+        public JdbcKeysetPager<T> open() {
+            Arguments.notNull("from", from, "call from(\"table\") with the table to page");
+            Arguments.notNull("orderBy", order, "call orderBy(...) with the keys to page by, e.g."
+                    + " orderBy(SortKey.asc(\"created_at\"))");
+            String inspected = table != null ? table : Identifiers.isQualifiedName(from.trim()) ? from.trim() : null;
+            String fromClause = table == null && inspected != null ? Identifiers.quote(inspected) : from;
+            KeyOrder keys = order;
+            String advice = null;
+            if (indexCheck == IndexCheck.OFF) {
+                keys.requireUnique("orderBy");
+            } else if (inspected == null) {
+                if (indexCheck == IndexCheck.STRICT) {
+                    throw new IllegalArgumentException("indexCheck(STRICT) needs the table to inspect, but from(\""
+                            + from + "\") is not a table name; name it with table(\"...\"), or use IndexCheck.WARN"
+                            + " or OFF");
+                }
+                keys.requireUnique("orderBy");
+                LOG.log(Level.DEBUG, () -> "Keyset pager over \"" + from + "\": no table to inspect; name it with"
+                        + " table(...) to have keys and indexes checked");
+            } else {
+                TableSchema schema = readSchema(inspected);
+                keys = checked(schema, keys);
+                advice = advise(schema, keys, inspected.indexOf('.') >= 0);
+            }
+            List<String> parts = List.of("jdbc-keyset", columns, fromClause, where == null ? "" : where,
+                    keys.toString());
+            byte[] fingerprint = ResumeTokens.fingerprint(parts, parameters);
+            KeysetQuery<T> query = new KeysetQuery<>(columns, fromClause, where, parameters, keys, mapper);
+            return new JdbcKeysetPager<>(dataSource, query, pageSize,
+                    new ResumeTokens.Codec(fingerprint, secret, maxTokenChars), advice);
+        }
+
+        private TableSchema readSchema(String qualified) {
+            String schema = Identifiers.qualifier(qualified);
+            String name = Identifiers.unqualified(qualified);
+            try {
+                return Borrowed.read(dataSource, c -> TableSchema.read(c, schema, name));
+            } catch (SQLException e) {
+                throw new BatchwiseException("Could not read the columns and indexes of \"" + qualified + "\" from"
+                        + " information_schema: " + e.getMessage() + ". Grant the user SELECT on the table, or open"
+                        + " the pager with indexCheck(IndexCheck.OFF) and unique keys", -1, e);
+            }
+        }
+
+        /** The keys checked against the table, with the primary key appended when they are not unique. */
+        private KeyOrder checked(TableSchema schema, KeyOrder keys) {
+            for (SortKey key : keys.keys()) {
+                if (!schema.hasColumn(key.columnName())) {
+                    throw new IllegalArgumentException("orderBy key \"" + key.column() + "\" is not a column of "
+                            + describe(schema) + ", whose columns are " + schema.columns() + "; name a column of that"
+                            + " table (for keys of a joined table, use indexCheck(IndexCheck.OFF) and declare the"
+                            + " nullability and the unique last key yourself)");
+                }
+                if (schema.isNullable(key.columnName()) && !key.isNullable()) {
+                    throw new IllegalArgumentException("orderBy key \"" + key.column() + "\" is a nullable column of "
+                            + describe(schema) + " but is not declared nullable: rows with NULL there would be skipped"
+                            + " at a page boundary. Declare it: SortKey.asc(\"" + key.column() + "\").nullable() (NULLs"
+                            + " first ascending and last descending, as the server sorts and indexes them), or"
+                            + " .nullsFirst() / .nullsLast()");
+                }
+            }
+            if (keys.isUnique()) {
+                return keys;
+            }
+            List<String> primary = schema.primaryKey();
+            if (primary.isEmpty()) {
+                throw new IllegalArgumentException("orderBy must end with a unique key, but " + keys + " ends with \""
+                        + keys.last().column() + "\", not declared unique, and " + describe(schema) + " has no primary"
+                        + " key to append as tiebreaker. Add a NOT NULL column of a unique key as the last key, declared"
+                        + " unique: SortKey.asc(\"code\").unique()");
+            }
+            String qualifier = keys.last().qualifier();
+            List<KeyOrder> candidates = new ArrayList<>();
+            for (SortKey.Direction direction : List.of(keys.last().direction(), keys.last().direction().reversed())) {
+                List<SortKey> tiebreaker = primary.stream()
+                        .map(c -> SortKey.of(qualifier == null ? c : qualifier + "." + c, direction, false,
+                                SortKey.Nulls.DEFAULT, false))
+                        .collect(Collectors.toList());
+                candidates.add(keys.withTiebreaker(tiebreaker));
+            }
+            // the direction an index can serve; else the last key's (a plain index then serves it backward)
+            return candidates.stream().filter(c -> schema.servingIndex(c).isPresent()).findFirst()
+                    .orElse(candidates.get(0));
+        }
+
+        private String advise(TableSchema schema, KeyOrder keys, boolean qualified) {
+            if (schema.servingIndex(keys).isPresent()) {
+                return null;
+            }
+            String advice;
+            List<SortKey> unindexable = keys.keys().stream().filter(k -> !k.indexable()).toList();
+            if (!unindexable.isEmpty()) {
+                advice = "No index can serve the key order " + keys + " of the keyset pager over "
+                        + describe(schema) + ": " + unindexable.stream().map(k -> "\"" + k.column() + "\"")
+                        .collect(Collectors.joining(", ")) + " asks for NULLs on the side opposite to where MySQL"
+                        + " and MariaDB sort and index them (first ascending, last descending), so every page sorts all"
+                        + " rows after the cursor instead of reading one page. Use the server's placement"
+                        + " (SortKey.nullable()), and an index such as " + schema.createIndex(keys, qualified);
+            } else {
+                advice = "No index of " + describe(schema) + " serves the key order " + keys + " of the keyset pager:"
+                        + " every page will read and sort the rows after the cursor (up to the whole table) instead of"
+                        + " one page. Create one: " + schema.createIndex(keys, qualified) + "; (an index whose leading"
+                        + " columns the WHERE clause fixes by equality also serves, which this check cannot see: then"
+                        + " use indexCheck(IndexCheck.OFF)). Indexes of the table: "
+                        + (schema.indexes().isEmpty() ? "none" : schema.indexes().stream().map(Object::toString)
+                                .collect(Collectors.joining("; ")));
+            }
+            if (indexCheck == IndexCheck.STRICT) {
+                throw new BatchwiseException(advice, -1, null);
+            }
+            LOG.log(Level.WARNING, advice);
+            return advice;
+        }
+
+        private static String describe(TableSchema schema) {
+            return Identifiers.quoteAny(schema.schema()) + "." + Identifiers.quoteAny(schema.table());
+        }
+    }
+}
