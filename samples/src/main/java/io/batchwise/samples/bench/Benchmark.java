@@ -243,11 +243,23 @@ public final class Benchmark {
                     + " -Dreps=" + options.reps() + " -Dheap=" + options.heap());
             if (options.scale() > 0) {
                 c.append(" -Dscale=").append(options.scale());
+                if (!options.scaleMethods().equals(Options.DEFAULT_SCALE_METHODS)) {
+                    c.append(" -DscaleMethods=").append(ids(options.scaleMethods()));
+                }
+            } else if (!options.methods().equals(java.util.Arrays.asList(Method.values()))) {
+                c.append(" -Dmethods=").append(ids(options.methods()));
+            }
+            if (options.offsetCapSeconds() != 60) {
+                c.append(" -DoffsetCap=").append(options.offsetCapSeconds());
             }
             if (!options.childJvmArgs().isEmpty()) {
                 c.append(" -DchildJvmArgs=\"").append(String.join(" ", options.childJvmArgs())).append('"');
             }
             return c.toString();
+        }
+
+        private static String ids(List<Method> methods) {
+            return String.join(",", methods.stream().map(m -> m.id).toList());
         }
 
         private static String abbreviate(String s) {

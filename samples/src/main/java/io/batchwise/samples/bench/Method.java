@@ -25,8 +25,9 @@ enum Method {
     KEYED_RESULT_LIST("getKeyedResultList", "Hibernate 7 getKeyedResultList(KeyedPage) by id, 1000-row pages, clear() per page", true, false),
     KEYSET_HQL("keyset-hql", "hand-written HQL keyset by id (where id > :last order by id, 1000 rows), clear() per page", true, false),
     OFFSET("offset", "OFFSET paging (setFirstResult/setMaxResults, 1000 rows), clear() per page; capped in time", true, false),
-    KEYSET_PAGER("batchwise-keyset", "Batchwise keyset entity pager (PENDING: not on main yet)", true, true),
-    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise plain-JDBC keyset pager (PENDING: not on main yet)", true, true);
+    KEYSET_PAGER("batchwise-keyset", "Batchwise EntityPager by id on a Session, 1000-row pages, walk() (clear() per page)", true, false),
+    KEYSET_PAGER_CREATED("batchwise-keyset-created", "Batchwise EntityPager by createdAt (non-unique; id appended), 1000-row pages, walk()", true, false),
+    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true, false);
 
     /** Page size of every paged method, and batch size of every batched one. */
     static final int PAGE = 1_000;
@@ -45,7 +46,8 @@ enum Method {
 
     /** Methods whose single-page time at a position is measured (keyset vs OFFSET chart). */
     boolean pageProbed() {
-        return this == OFFSET || this == KEYSET_HQL || this == KEYED_RESULT_LIST;
+        return this == OFFSET || this == KEYSET_HQL || this == KEYED_RESULT_LIST || this == KEYSET_PAGER
+                || this == KEYSET_JDBC;
     }
 
     static Method byId(String id) {

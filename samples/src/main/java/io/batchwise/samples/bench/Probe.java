@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +30,19 @@ import org.hibernate.cfg.Configuration;
 import org.hibernate.query.KeyedPage;
 import org.hibernate.query.KeyedResultList;
 import org.hibernate.query.Order;
-import org.hibernate.query.Page;
 import org.hibernate.query.SelectionQuery;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.batchwise.core.JdbcKeysetPager;
 import io.batchwise.core.JdbcWalker;
+import io.batchwise.core.KeysetWalk;
+import io.batchwise.core.Page;
+import io.batchwise.core.SortKey;
 import io.batchwise.core.Walk;
 import io.batchwise.hibernate.AfterBatch;
+import io.batchwise.hibernate.EntityPager;
 import io.batchwise.hibernate.ServerDialect;
 import io.batchwise.hibernate.YieldPer;
 import io.batchwise.samples.Item;
@@ -73,6 +78,10 @@ public final class Probe {
     private HikariDataSource dataSource;
     private HikariDataSource cursorDataSource;
     private SessionFactory sessionFactory;
+    private EntityPager<Item> entityPager;
+    private JdbcKeysetPager<Row> jdbcPager;
+    /** Resume tokens of the pager methods' page probes, by position (null: the first page). */
+    private final Map<Long, String> tokens = new HashMap<>();
 
     private Probe(Method method, String url, String user, String password, long tableRows, long offsetCapSeconds,
             HeapMonitor heap) {
@@ -164,6 +173,10 @@ public final class Probe {
     private void prepare() {
         if (method == Method.JDBC_CURSOR) {
             cursorDataSource = pool(url + (url.contains("?") ? "&" : "?") + "useCursorFetch=true");
+        } else if (method == Method.KEYSET_JDBC) {
+            jdbcPager();
+        } else if (method == Method.KEYSET_PAGER || method == Method.KEYSET_PAGER_CREATED) {
+            entityPager();
         } else if (method.paged || isHibernate()) {
             sessionFactory();
         } else {
@@ -173,7 +186,7 @@ public final class Probe {
 
     private boolean isHibernate() {
         return switch (method) {
-            case JDBC_STREAM, JDBC_CURSOR, JDBC_BUFFERED, JDBC_WALKER -> false;
+            case JDBC_STREAM, JDBC_CURSOR, JDBC_BUFFERED, JDBC_WALKER, KEYSET_JDBC -> false;
             default -> true;
         };
     }
@@ -248,7 +261,7 @@ public final class Probe {
             }
             case KEYED_RESULT_LIST -> {
                 try (Session session = sessionFactory().openSession()) {
-                    KeyedPage<Item> page = Page.first(Method.PAGE).keyedBy(Order.asc(Item.class, "id"));
+                    KeyedPage<Item> page = org.hibernate.query.Page.first(Method.PAGE).keyedBy(Order.asc(Item.class, "id"));
                     while (true) {
                         KeyedResultList<Item> result = session.createSelectionQuery("from Item", Item.class)
                                 .getKeyedResultList(page);
@@ -300,10 +313,41 @@ public final class Probe {
                     }
                 }
             }
-            case KEYSET_PAGER, KEYSET_JDBC -> throw new IllegalStateException(method.id
-                    + " is pending: the keyset pager is not on main yet");
+            case KEYSET_PAGER, KEYSET_PAGER_CREATED -> {
+                try (Session session = sessionFactory().openSession();
+                        KeysetWalk<Item> items = entityPager().walk(session, null)) {
+                    while (items.hasNext()) {
+                        tally.item(items.next());
+                    }
+                }
+            }
+            case KEYSET_JDBC -> {
+                try (KeysetWalk<Row> rows = jdbcPager().walk()) {
+                    while (rows.hasNext()) {
+                        Row row = rows.next();
+                        tally.touch(row.createdAt(), row.category());
+                        tally.add(row.id(), row.amount(), row.payload());
+                    }
+                }
+            }
         }
         return "ok";
+    }
+
+    private EntityPager<Item> entityPager() {
+        if (entityPager == null) {
+            SortKey key = method == Method.KEYSET_PAGER_CREATED ? SortKey.asc("createdAt") : SortKey.asc("id");
+            entityPager = EntityPager.of(sessionFactory(), Item.class).orderBy(key).pageSize(Method.PAGE).open();
+        }
+        return entityPager;
+    }
+
+    private JdbcKeysetPager<Row> jdbcPager() {
+        if (jdbcPager == null) {
+            jdbcPager = JdbcKeysetPager.select(dataSource(), "id, created_at, category, amount, payload", Row::of)
+                    .from("item").orderBy(SortKey.asc("id").unique()).pageSize(Method.PAGE).open();
+        }
+        return jdbcPager;
     }
 
     private SelectionQuery<Item> handWrittenQuery(Session session) {
@@ -350,6 +394,9 @@ public final class Probe {
                 positions.add((long) (tableRows * f) / Method.PAGE * Method.PAGE);
             }
             try (Session session = sessionFactory().openSession()) {
+                if (method == Method.KEYSET_PAGER || method == Method.KEYSET_JDBC) {
+                    collectTokens(session, positions);
+                }
                 // Warm up the query path (parse, JIT) on pages spread over the table.
                 for (int i = 0; i < 40; i++) {
                     page(session, positions.get(i % positions.size()));
@@ -374,27 +421,51 @@ public final class Probe {
         }
     }
 
+    /** Pages through the table once, as a client would, keeping the token that starts each position's page. */
+    private void collectTokens(Session session, List<Long> positions) {
+        long last = positions.stream().mapToLong(Long::longValue).max().orElse(0);
+        String token = null;
+        long position = 0;
+        while (true) {
+            if (positions.contains(position)) {
+                tokens.put(position, token);
+            }
+            if (position >= last) {
+                return;
+            }
+            Page<?> page = method == Method.KEYSET_JDBC ? jdbcPager().page(token) : entityPager().page(session, token);
+            session.clear();
+            position += page.size();
+            token = page.nextToken();
+            if (!page.hasNext()) {
+                return;
+            }
+        }
+    }
+
     /** Reads the page of rows after position {@code position} (0-based) and checks that it is the right one. */
     private void page(Session session, long position) {
-        List<Item> rows = switch (method) {
+        List<?> rows = switch (method) {
+            case KEYSET_PAGER -> entityPager().page(session, tokens.get(position)).content();
+            case KEYSET_JDBC -> jdbcPager().page(tokens.get(position)).content();
             case OFFSET -> session.createSelectionQuery(HQL, Item.class)
                     .setFirstResult(Math.toIntExact(position)).setMaxResults(Method.PAGE).getResultList();
             case KEYSET_HQL -> session.createSelectionQuery("from Item where id > :last order by id", Item.class)
                     .setParameter("last", position).setMaxResults(Method.PAGE).getResultList();
             case KEYED_RESULT_LIST -> {
-                KeyedPage<Item> first = Page.first(Method.PAGE).keyedBy(Order.asc(Item.class, "id"));
+                KeyedPage<Item> first = org.hibernate.query.Page.first(Method.PAGE).keyedBy(Order.asc(Item.class, "id"));
                 KeyedPage<Item> page = position == 0 ? first
-                        : Page.page(Method.PAGE, Math.toIntExact(position / Method.PAGE) - 1)
+                        : org.hibernate.query.Page.page(Method.PAGE, Math.toIntExact(position / Method.PAGE) - 1)
                                 .keyedBy(Order.asc(Item.class, "id")).nextPage(List.of(position));
                 yield session.createSelectionQuery("from Item", Item.class).getKeyedResultList(page).getResultList();
             }
             default -> throw new IllegalStateException(method.id + " has no single-page probe");
         };
         long expected = Math.min(Method.PAGE, tableRows - position);
-        if (rows.size() != expected || (expected > 0 && rows.get(0).getId() != position + 1)) {
+        long firstId = rows.isEmpty() ? -1 : rows.get(0) instanceof Row row ? row.id() : ((Item) rows.get(0)).getId();
+        if (rows.size() != expected || (expected > 0 && firstId != position + 1)) {
             throw new IllegalStateException(method.id + " page at " + position + " returned " + rows.size()
-                    + " rows starting at id " + (rows.isEmpty() ? "-" : rows.get(0).getId()) + "; expected "
-                    + expected + " rows from id " + (position + 1));
+                    + " rows starting at id " + firstId + "; expected " + expected + " rows from id " + (position + 1));
         }
         session.clear();
     }

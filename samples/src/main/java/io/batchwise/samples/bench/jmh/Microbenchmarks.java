@@ -10,15 +10,13 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs the JMH microbenchmarks with the GC profiler and writes {@code jmh.json} and
+ * Runs the JMH microbenchmarks (per-row cost of the walk iterator, resume-token encode/decode) with the GC profiler and writes {@code jmh.json} and
  * {@code jmh.txt} into the benchmark's output directory ({@code -Dout}, default
  * {@code samples/target/bench}). Not part of any test run:
  *
  * <pre>
  * mvn -B -pl samples -am package -DskipTests exec:exec -Dsample.mainClass=io.batchwise.samples.bench.jmh.Microbenchmarks
  * </pre>
- *
- * The keyset resume-token encode/decode benchmark joins when the token codec is on main.
  */
 public final class Microbenchmarks {
     private Microbenchmarks() {
@@ -32,6 +30,7 @@ public final class Microbenchmarks {
         Files.createDirectories(out);
         Options options = new OptionsBuilder()
                 .include(WalkIterationBenchmark.class.getName())
+                .include(TokenCodecBenchmark.class.getName())
                 .addProfiler(GCProfiler.class)
                 .jvmArgsAppend("-Xmx256m")
                 .result(out.resolve("jmh.json").toString())
