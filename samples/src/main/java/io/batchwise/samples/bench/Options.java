@@ -30,7 +30,8 @@ record Options(long rows, int reps, String heap, List<Method> methods, int scale
         Path logs, long timeoutSeconds) {
 
     static final List<Method> DEFAULT_SCALE_METHODS = List.of(Method.JDBC_STREAM, Method.SCROLL_CLEAR,
-            Method.YIELD_PER_SESSION, Method.YIELD_PER_STATELESS, Method.GET_RESULT_LIST);
+            Method.YIELD_PER_SESSION, Method.YIELD_PER_STATELESS, Method.KEYSET_PAGER, Method.KEYSET_JDBC,
+            Method.GET_RESULT_LIST);
 
     static Options fromSystemProperties() {
         Path root = Path.of(text("bench.root", System.getProperty("user.dir"))).toAbsolutePath();
