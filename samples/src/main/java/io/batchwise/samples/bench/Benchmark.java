@@ -102,6 +102,11 @@ public final class Benchmark {
                 }
             }
             env.put("loadAverageAtEnd", Environment.loadAverage());
+            java.util.DoubleSummaryStatistics loads = runs.stream().mapToDouble(r -> r.number("loadAverage"))
+                    .filter(d -> !Double.isNaN(d)).summaryStatistics();
+            if (loads.getCount() > 0) {
+                env.put("loadAverageDuringRun", String.format(java.util.Locale.ROOT, "%.2f-%.2f", loads.getMin(), loads.getMax()));
+            }
             runs.stream().filter(r -> r.mode.equals("walk") && !r.text("gc").isEmpty()).findFirst()
                     .ifPresent(r -> env.put("childGc", r.text("gc")));
 
@@ -183,6 +188,7 @@ public final class Benchmark {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("BENCH_PASSWORD", server.password());
+            String load = Environment.loadAverage();
             Process process = builder.start();
             Map<String, String> fields;
             if (!process.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS)) {
@@ -201,6 +207,7 @@ public final class Benchmark {
                             "error", "no result line; exit status " + process.exitValue() + ", see " + log));
                 }
             }
+            fields.put("loadAverage", load);
             return new Run(method, n, rep, mode, fields, log, mode.equals("walk") && Files.exists(trace) ? trace : null);
         }
 

@@ -72,6 +72,7 @@ final class Charts {
                 .xAxisTitle("rows handed to the caller (thousands)").yAxisTitle("live heap after GC (MB)").build();
         chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setYAxisMin(0.0);
         Map<Method, Run> first = new LinkedHashMap<>();
         for (Run run : runs) {
             if (run.mode.equals("walk") && run.tableRows == n && run.trace != null) {
@@ -107,6 +108,7 @@ final class Charts {
                 .title(String.format(Locale.ROOT, "Time of one %,d-row page at a position in %,d rows (median)", Method.PAGE, n))
                 .xAxisTitle("position (% of the table)").yAxisTitle("ms per page").build();
         chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        chart.getStyler().setYAxisMin(0.0);
         Map<Method, List<Run>> byMethod = new LinkedHashMap<>();
         for (Run run : runs) {
             if (run.mode.equals("pages") && run.ok() && run.tableRows == n) {
@@ -135,8 +137,10 @@ final class Charts {
                 .xAxisTitle("rows in the table (millions)").yAxisTitle("retained heap (MB)").build();
         XYChart time = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Walk time vs table size").xAxisTitle("rows in the table (millions)").yAxisTitle("seconds").build();
-        heap.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        heap.getStyler().setLegendPosition(LegendPosition.InsideSE);
         time.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        heap.getStyler().setYAxisMin(0.0);
+        time.getStyler().setYAxisMin(0.0);
         Map<Method, List<Report.Summary>> byMethod = new LinkedHashMap<>();
         for (Report.Summary s : summaries) {
             byMethod.computeIfAbsent(s.method(), k -> new ArrayList<>()).add(s);

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 final class Report {
     static final String[] CSV_COLUMNS = {"method", "tableRows", "rep", "mode", "outcome", "rows", "checksum",
         "checksumOk", "wallMs", "rowsPerSecond", "peakUsedMb", "peakLiveMb", "retainedHalfMb", "retainedEndMb", "gcs",
-        "gc", "maxHeapMb", "page0Ms", "page10Ms", "page50Ms", "page90Ms", "error"};
+        "gc", "maxHeapMb", "page0Ms", "page10Ms", "page50Ms", "page90Ms", "loadAverage", "error"};
 
     private final Options options;
     private final Map<String, String> env;
@@ -193,8 +193,8 @@ final class Report {
                 .append(env.get("cpus")).append(" CPUs, child heap ").append(env.get("heapCap"))
                 .append(env.containsKey("childGc") ? " (" + env.get("childGc") + ")" : "")
                 .append(", ").append(options.reps()).append(" repetitions interleaved, load average ")
-                .append(env.get("loadAverageAtStart")).append(" at start, ").append(env.get("loadAverageAtEnd"))
-                .append(" at end; ").append(env.get("date")).append(".\n\n");
+                .append(env.getOrDefault("loadAverageDuringRun", env.get("loadAverageAtStart")))
+                .append(" (1-minute, when each child started); ").append(env.get("date")).append(".\n\n");
         md.append("Command: `").append(env.get("command")).append("`\n\n");
 
         List<Summary> summaries = summaries(runs);
