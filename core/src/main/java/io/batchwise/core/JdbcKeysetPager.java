@@ -190,6 +190,21 @@ public final class JdbcKeysetPager<T> {
         return Optional.ofNullable(indexAdvice);
     }
 
+    /** For {@link JdbcMigration}: the query a chunk reads with, on the chunk's own connection. */
+    KeysetQuery<T> query() {
+        return query;
+    }
+
+    /** For {@link JdbcMigration}: the token codec, whose fingerprint identifies the query. */
+    ResumeTokens.Codec tokens() {
+        return tokens;
+    }
+
+    /** For {@link JdbcMigration}: where connections come from. */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     private ResumeTokens.Decoded decode(String token) {
         return tokens.decode(token, query.order().size());
     }

@@ -137,8 +137,18 @@ public final class KeysetQuery<T> {
      */
     public Rows<T> read(Connection connection, boolean backward, List<?> values, int limit, long rowsBefore)
             throws SQLException {
+        return read(connection, backward, values, limit, rowsBefore, "");
+    }
+
+    /**
+     * {@link #read(Connection, boolean, List, int, long)} with {@code suffix} appended after the
+     * LIMIT: a constant clause such as {@code " FOR UPDATE"} (a migration's locking read) or
+     * {@code " OFFSET 999"} (a partition boundary), never caller input.
+     */
+    public Rows<T> read(Connection connection, boolean backward, List<?> values, int limit, long rowsBefore,
+            String suffix) throws SQLException {
         Statement statement = sql(backward, values, limit);
-        try (PreparedStatement ps = connection.prepareStatement(statement.sql(), ResultSet.TYPE_FORWARD_ONLY,
+        try (PreparedStatement ps = connection.prepareStatement(statement.sql() + suffix, ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(0); // a page is small and bounded: read it in one go
             List<Object> bound = statement.values();
@@ -180,6 +190,32 @@ public final class KeysetQuery<T> {
                     keys.add(Collections.unmodifiableList(java.util.Arrays.asList(key)));
                 }
                 return new Rows<>(rows, keys);
+            }
+        }
+    }
+
+    /**
+     * This query narrowed by one more condition, ANDed with the caller's WHERE; {@code condition} is
+     * SQL built from validated names with {@code ?} for each of {@code values}, bound after the
+     * caller's parameters. (A migration partition's upper bound.)
+     */
+    public KeysetQuery<T> and(String condition, List<?> values) {
+        List<Object> all = new ArrayList<>(parameters);
+        all.addAll(values);
+        return new KeysetQuery<>(select, from, where == null ? condition : "(" + where + ") AND (" + condition + ")",
+                all, order, mapper);
+    }
+
+    /** The number of rows this query visits ({@code SELECT COUNT(*)} over its FROM and WHERE). */
+    public long count(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM " + from
+                + (where == null ? "" : " WHERE " + where))) {
+            for (int i = 0; i < parameters.size(); i++) {
+                bind(ps, i + 1, parameters.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }
