@@ -413,6 +413,42 @@ public final class Failures {
         return false;
     }
 
+    // Transaction faults a migration retries (both servers).
+    static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+    static final int ER_LOCK_DEADLOCK = 1213;
+
+    /**
+     * Why the transaction that met {@code failure} may succeed when run again, or null when it would
+     * not: a deadlock (1213, SQLState 40001: the server rolled the transaction back), a lock wait
+     * timeout (1205), a lost connection or an interrupted query as {@link #classify} recognises
+     * them, or a pool that had no connection within its timeout (a server restarting). For
+     * migrations, which roll the chunk back and run it again from its checkpoint.
+     */
+    public static String retryable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                if (e.getErrorCode() == ER_LOCK_DEADLOCK || "40001".equals(e.getSQLState())) {
+                    return "deadlock (" + serverError(e) + ")";
+                }
+                if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT) {
+                    return "lock wait timeout (" + serverError(e) + ")";
+                }
+            }
+        }
+        Fault fault = classify(failure);
+        if (fault == Fault.CONNECTION_LOST) {
+            return "lost connection (" + driverReport(failure) + ")";
+        }
+        if (fault == Fault.QUERY_INTERRUPTED) {
+            return "query interrupted (" + serverError(interruption(failure)) + ")";
+        }
+        SQLTransientConnectionException pool = first(failure, SQLTransientConnectionException.class);
+        if (pool != null) {
+            return "no connection available (" + firstLine(pool.getMessage()) + ")";
+        }
+        return null;
+    }
+
     /** A driver failure in flight from a walk's read to {@link #explainRead}. */
     private static final class SqlFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
