@@ -427,11 +427,12 @@ public final class Failures {
     public static String retryable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException e) {
-                if (e.getErrorCode() == ER_LOCK_DEADLOCK || "40001".equals(e.getSQLState())) {
-                    return "deadlock (" + serverError(e) + ")";
-                }
+                // by code first: MySQL Connector/J reports 1205 with SQLState 40001 too
                 if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT) {
                     return "lock wait timeout (" + serverError(e) + ")";
+                }
+                if (e.getErrorCode() == ER_LOCK_DEADLOCK || "40001".equals(e.getSQLState())) {
+                    return "deadlock (" + serverError(e) + ")";
                 }
             }
         }
