@@ -1,0 +1,111 @@
+package io.batchwise.core.migration;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.batchwise.core.JdbcKeysetPager;
+import io.batchwise.core.JdbcMigration;
+import io.batchwise.core.SortKey;
+import io.batchwise.core.spi.MigrationListener;
+
+/**
+ * A migration in a JVM of its own, for the tests that kill it ({@link MigrationCrashIT}) or bound
+ * its heap ({@link MigrationMemoryIT}). Arguments: mode ({@code crash} or {@code memory}), JDBC URL,
+ * user, password, table, job, partitions, chunk size. Prints {@code COMMITTED} after its first
+ * committed chunk and {@code RESULT outcome=.. rows=.. peakMb=.. retainedQuarterMb=.. retainedEndMb=..}
+ * at the end.
+ */
+public final class MigrationProbe {
+    private static volatile long peak;
+
+    record Row(long id, BigDecimal amount, String payload) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String table = args[4];
+        String job = args[5];
+        int partitions = Integer.parseInt(args[6]);
+        int chunk = Integer.parseInt(args[7]);
+        long total = args.length > 8 ? Long.parseLong(args[8]) : -1;
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        Thread sampler = new Thread(() -> {
+            while (true) {
+                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        AtomicBoolean first = new AtomicBoolean(true);
+        AtomicLong done = new AtomicLong();
+        AtomicLong retainedQuarter = new AtomicLong(-1);
+        try (HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(args[1]);
+            dataSource.setUsername(args[2]);
+            dataSource.setPassword(args[3]);
+            dataSource.setMaximumPoolSize(partitions + 2);
+            MigrationListener listener = new MigrationListener() {
+                @Override
+                public void chunkCommitted(ChunkReport report) {
+                    if (first.getAndSet(false)) {
+                        System.out.println("COMMITTED");
+                        System.out.flush();
+                    }
+                    if (done.addAndGet(report.rows()) >= total / 4 && total > 0 && retainedQuarter.get() < 0) {
+                        retainedQuarter.set(retainedAfterGc(memory));
+                    }
+                }
+            };
+            MigrationResult result;
+            if (mode.equals("memory")) {
+                // whole rows (~300 bytes each): holding them all would not fit in the heap
+                JdbcKeysetPager<Row> rows = JdbcKeysetPager.select(dataSource, "id, amount, payload",
+                        row -> new Row(row.getLong(1), row.getBigDecimal(2), row.getString(3))).from(table)
+                        .orderBy(SortKey.asc("id")).open();
+                result = JdbcMigration.of(job, rows).chunkSize(chunk).partitions(partitions).listener(listener)
+                        .lockWait(Duration.ofSeconds(30))
+                        .forEachChunk((connection, chunkRows) -> {
+                            try (PreparedStatement ps = connection.prepareStatement("UPDATE `" + table
+                                    + "` SET touched = touched + 1, amount = ? WHERE id = ?")) {
+                                for (Row row : chunkRows) {
+                                    ps.setBigDecimal(1, row.amount().add(BigDecimal.ONE));
+                                    ps.setLong(2, row.id());
+                                    ps.addBatch();
+                                }
+                                return ps.executeBatch().length;
+                            }
+                        }).build().run();
+            } else {
+                result = JdbcMigration.of(job, Counters.ids(dataSource, table)).chunkSize(chunk).partitions(partitions)
+                        .listener(listener).lockWait(Duration.ofSeconds(30))
+                        .forEachChunk(Counters.increment(table)).build().run();
+            }
+            long retainedEnd = retainedAfterGc(memory);
+            System.out.println("RESULT outcome=" + result.outcome() + " rows=" + result.rowsRead() + " peakMb="
+                    + mb(peak) + " retainedQuarterMb=" + mb(retainedQuarter.get()) + " retainedEndMb=" + mb(retainedEnd));
+        }
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
+    }
+
+    private static long retainedAfterGc(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
