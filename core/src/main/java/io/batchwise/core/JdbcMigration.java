@@ -3,7 +3,6 @@ package io.batchwise.core;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,13 +17,9 @@ import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.SeekSql;
 import io.batchwise.core.internal.migration.GuardedConnection;
 import io.batchwise.core.internal.migration.MigrationEngine;
+import io.batchwise.core.migration.MigrationOptions;
 import io.batchwise.core.migration.MigrationResult;
-import io.batchwise.core.migration.RetryPolicy;
-import io.batchwise.core.migration.StopSignal;
 import io.batchwise.core.spi.Checkpoint;
-import io.batchwise.core.spi.CheckpointStore;
-import io.batchwise.core.spi.MigrationListener;
-import io.batchwise.core.spi.Throttle;
 
 /**
  * A memory-bounded, restartable migration over plain JDBC: visits the rows of a
@@ -71,7 +66,7 @@ import io.batchwise.core.spi.Throttle;
  *       statements that commit implicitly (DDL, {@code LOCK TABLES}).</li>
  *   <li>Transient failures (deadlock, lock wait timeout, lost connection, killed query, server
  *       restart) roll the chunk back; it runs again from the stored checkpoint after a backoff
- *       ({@link RetryPolicy}). Anything else stops the job with a {@link BatchwiseException} naming
+ *       ({@link io.batchwise.core.migration.RetryPolicy}). Anything else stops the job with a {@link BatchwiseException} naming
  *       the chunk's key range and the cause; running it again resumes there.</li>
  *   <li>One run at a time per job name and schema (a server lock, {@code GET_LOCK}); a second run is
  *       refused with an {@link IllegalStateException} before it writes anything. A finished job run
@@ -86,15 +81,6 @@ import io.batchwise.core.spi.Throttle;
  * @param <T> the row type of the pager
  */
 public final class JdbcMigration<T> {
-    /** Rows per chunk unless {@link Builder#chunkSize(int)} says otherwise. */
-    public static final int DEFAULT_CHUNK_SIZE = 1_000;
-    /** The largest chunk: a chunk is held in memory whole. */
-    public static final int MAX_CHUNK_SIZE = JdbcKeysetPager.MAX_PAGE_SIZE;
-    /** The most partitions: each holds a connection and a thread. */
-    public static final int MAX_PARTITIONS = 64;
-    /** The longest job name (the checkpoint table's key). */
-    public static final int MAX_JOB_CHARS = 190;
-
     private static final System.Logger LOG = System.getLogger(JdbcMigration.class.getName());
 
     /** The work on one chunk. */
@@ -159,113 +145,21 @@ public final class JdbcMigration<T> {
         return job;
     }
 
-    /** Checks a job name for every migration entry point. */
-    static String checkJob(String job) {
-        Arguments.notNull("job", job, "name the job, e.g. \"backfill-order-totals\": its checkpoint is stored under it");
-        if (job.isBlank() || job.length() > MAX_JOB_CHARS || job.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("job must be 1 to " + MAX_JOB_CHARS + " characters without control"
-                    + " characters, was \"" + job + "\"; name the job, e.g. \"backfill-order-totals\": its checkpoint"
-                    + " is stored under it");
-        }
-        return job;
-    }
-
     /**
      * Options of a migration; {@link #build()} validates them (no SQL runs before {@code run()}).
      */
-    public static final class Builder<T> {
-        private final String job;
+    public static final class Builder<T> extends MigrationOptions<Builder<T>> {
         private final JdbcKeysetPager<T> pager;
-        private int chunkSize = DEFAULT_CHUNK_SIZE;
-        private int partitions = 1;
-        private RetryPolicy retry = RetryPolicy.DEFAULT;
-        private boolean dryRun;
-        private Throttle throttle = Throttle.NONE;
-        private MigrationListener listener = new MigrationListener() {
-        };
-        private StopSignal stop = new StopSignal();
-        private CheckpointStore store = CheckpointStore.table();
-        private Duration progressInterval = Duration.ofSeconds(10);
         private List<Object> startAfter;
-        private boolean lockingRead = true;
-        private int lockWaitSeconds = 5;
         private ChunkWork<T> work;
 
         private Builder(String job, JdbcKeysetPager<T> pager) {
-            this.job = checkJob(job);
+            super(job);
             this.pager = Arguments.notNull("pager", pager, "pass the JdbcKeysetPager whose rows the job visits");
         }
 
-        /** Rows per chunk and transaction, 1 to {@value JdbcMigration#MAX_CHUNK_SIZE}; default {@value JdbcMigration#DEFAULT_CHUNK_SIZE}. */
-        public Builder<T> chunkSize(int rows) {
-            if (rows < 1 || rows > MAX_CHUNK_SIZE) {
-                throw new IllegalArgumentException("chunkSize must be in [1, " + MAX_CHUNK_SIZE + "], was " + rows
-                        + "; a chunk is one transaction held in memory whole: 500 to 5,000 suits most jobs");
-            }
-            this.chunkSize = rows;
-            return this;
-        }
-
-        /**
-         * Splits the rows into {@code count} key ranges of about equal size, each run by its own thread
-         * and connection with its own checkpoint; fixed when the job first runs. Default 1.
-         */
-        public Builder<T> partitions(int count) {
-            if (count < 1 || count > MAX_PARTITIONS) {
-                throw new IllegalArgumentException("partitions must be in [1, " + MAX_PARTITIONS + "], was " + count
-                        + "; each partition holds a connection and a thread: start with the server's cores");
-            }
-            this.partitions = count;
-            return this;
-        }
-
-        /** How transient failures are retried; default {@link RetryPolicy#DEFAULT}. */
-        public Builder<T> retry(RetryPolicy policy) {
-            this.retry = Arguments.notNull("retry", policy, "pass RetryPolicy.DEFAULT, RetryPolicy.NONE or RetryPolicy.of(..)");
-            return this;
-        }
-
-        /**
-         * Runs every chunk's work and rolls it back: counts and chunk boundaries are reported to the
-         * listener, nothing is written and no checkpoint is created or advanced. Default false.
-         */
-        public Builder<T> dryRun(boolean dryRun) {
-            this.dryRun = dryRun;
-            return this;
-        }
-
-        /** Asked before each chunk whether to wait; default none. See {@link Throttle#threadsRunning}. */
-        public Builder<T> throttle(Throttle throttle) {
-            this.throttle = Arguments.notNull("throttle", throttle, "pass a Throttle, or Throttle.NONE");
-            return this;
-        }
-
-        /** Told of every chunk, retry, progress interval and the end. */
-        public Builder<T> listener(MigrationListener listener) {
-            this.listener = Arguments.notNull("listener", listener, "pass a MigrationListener");
-            return this;
-        }
-
-        /** The signal that stops the run gracefully after the current chunk. */
-        public Builder<T> stopSignal(StopSignal signal) {
-            this.stop = Arguments.notNull("stopSignal", signal, "pass a StopSignal and call request() on it to stop");
-            return this;
-        }
-
-        /** Where checkpoints are kept; default {@link CheckpointStore#table()}. */
-        public Builder<T> checkpointStore(CheckpointStore store) {
-            this.store = Arguments.notNull("checkpointStore", store, "pass CheckpointStore.table() or your own");
-            return this;
-        }
-
-        /** How often progress is logged and given to the listener; 100 ms to 1 hour, default 10 s. */
-        public Builder<T> progressInterval(Duration interval) {
-            if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0
-                    || interval.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("progressInterval must be between 100 ms and 1 hour, was " + interval
-                        + "; pass e.g. Duration.ofSeconds(10)");
-            }
-            this.progressInterval = interval;
+        @Override
+        protected Builder<T> self() {
             return this;
         }
 
@@ -283,27 +177,6 @@ public final class JdbcMigration<T> {
                         + " Page.previousToken(); pass a nextToken() or resumeToken() of this job's pager");
             }
             this.startAfter = decoded.values();
-            return this;
-        }
-
-        /**
-         * Whether chunks read their rows with {@code FOR UPDATE} (default true): the rows stay locked
-         * from the read to the commit, so the work's writes are based on their latest committed values
-         * and concurrent writes wait for the chunk. Turn it off only when the work does not write the
-         * rows it read from values it read (a copy into another table, a delete by key).
-         */
-        public Builder<T> lockingRead(boolean lock) {
-            this.lockingRead = lock;
-            return this;
-        }
-
-        /** How long a new run waits for a run of the same job to end before it is refused; 0 to 60 s, default 5 s. */
-        public Builder<T> lockWait(Duration wait) {
-            if (wait == null || wait.isNegative() || wait.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("lockWait must be between 0 and 60 s, was " + wait
-                        + "; pass how long a new run waits for another run of the job, e.g. Duration.ofSeconds(5)");
-            }
-            this.lockWaitSeconds = (int) wait.toSeconds();
             return this;
         }
 
@@ -333,14 +206,9 @@ public final class JdbcMigration<T> {
          */
         public JdbcMigration<T> build() {
             Arguments.notNull("work", work, "call forEachChunk(..) or forEachRow(..) with what each chunk does");
-            if (startAfter != null && partitions > 1) {
-                throw new IllegalArgumentException("startAfter works with one partition, but partitions was "
-                        + partitions + "; drop startAfter, or run with partitions(1)");
-            }
-            MigrationEngine.Settings settings = new MigrationEngine.Settings(job, chunkSize, partitions, retry, dryRun,
-                    throttle, listener, stop, store, progressInterval, startAfter, lockWaitSeconds);
-            return new JdbcMigration<>(new MigrationEngine(settings, new JdbcBackend<>(job, pager, work, lockingRead)),
-                    job);
+            MigrationEngine.Settings settings = settings(startAfter);
+            return new JdbcMigration<>(new MigrationEngine(settings, new JdbcBackend<>(job(), pager, work,
+                    lockingReads())), job());
         }
     }
 

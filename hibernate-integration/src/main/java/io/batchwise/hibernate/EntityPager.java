@@ -341,6 +341,21 @@ public final class EntityPager<T> {
     }
 
     /** The token read and checked; each value also checked against its key's type, before any SQL. */
+    /** For {@link EntityMigration}: the query a chunk reads with, in the chunk's own session. */
+    EntityKeysetQuery<?, T> query() {
+        return query;
+    }
+
+    /** For {@link EntityMigration}: the token codec, whose fingerprint identifies the query. */
+    ResumeTokens.Codec tokens() {
+        return tokens;
+    }
+
+    /** For {@link EntityMigration}: the factory whose sessions the chunks use. */
+    SessionFactory factory() {
+        return factory;
+    }
+
     private ResumeTokens.Decoded decode(String token) {
         ResumeTokens.Decoded decoded = tokens.decode(token, query.order().size());
         for (int i = 0; i < decoded.values().size(); i++) {

@@ -89,6 +89,11 @@ public final class EntityKeysetQuery<E, T> {
         return order;
     }
 
+    /** The entity class. */
+    public Class<E> entity() {
+        return entity;
+    }
+
     public List<EntityKeys.KeyType> types() {
         return types;
     }
@@ -173,7 +178,42 @@ public final class EntityKeysetQuery<E, T> {
     /** Reads up to {@code limit} rows after (backward: before) token {@code values}, in reading order. */
     public KeysetQuery.Rows<T> read(SharedSessionContract session, boolean backward, List<?> values, int limit,
             long rowsBefore) {
-        String hql = hql(backward, values);
+        return read(session, backward, values, null, 0, limit, rowsBefore, false);
+    }
+
+    /** Parameters of a migration partition's upper bound. */
+    static final String UPPER_PARAMETER = "bw_upper_";
+
+    private static final SeekSql.Syntax UPPER = new SeekSql.Syntax() {
+        @Override
+        public String key(int index, SortKey key) {
+            return ALIAS + "." + key.column();
+        }
+
+        @Override
+        public String parameter(int index) {
+            return ":" + UPPER_PARAMETER + index;
+        }
+    };
+
+    /**
+     * For a migration chunk: up to {@code limit} rows after {@code values} (null: from the start) and
+     * up to and including the row with keys {@code upper} (null: no bound), after skipping
+     * {@code offset} rows (a partition boundary), locked with {@code FOR UPDATE} when {@code lock}.
+     */
+    public KeysetQuery.Rows<T> read(SharedSessionContract session, boolean backward, List<?> values, List<?> upper,
+            int offset, int limit, long rowsBefore, boolean lock) {
+        String bounded = where;
+        if (upper != null) {
+            StringBuilder equal = new StringBuilder();
+            for (int i = 0; i < order.size(); i++) {
+                equal.append(i == 0 ? "" : " and ").append(ALIAS).append('.').append(order.get(i).column())
+                        .append(upper.get(i) == null ? " is null" : " = :" + UPPER_PARAMETER + i);
+            }
+            String upTo = SeekSql.after(order.reversed(), upper, UPPER).text() + " or (" + equal + ")";
+            bounded = where == null ? upTo : "(" + where + ") and (" + upTo + ")";
+        }
+        String hql = hql(selectList(shape, select, rowType, order), entityName, bounded, order, backward, values);
         SelectionQuery<Object[]> query = condition == null ? session.createSelectionQuery(hql, Object[].class)
                 : session.createSelectionQuery(withCondition(session.getCriteriaBuilder(), hql, entity, condition));
         parameters.forEach(query::setParameter);
@@ -183,6 +223,19 @@ public final class EntityKeysetQuery<E, T> {
                     query.setParameter(KEY_PARAMETER + i, types.get(i).toParameter(values.get(i)));
                 }
             }
+        }
+        if (upper != null) {
+            for (int i = 0; i < upper.size(); i++) {
+                if (upper.get(i) != null) {
+                    query.setParameter(UPPER_PARAMETER + i, types.get(i).toParameter(upper.get(i)));
+                }
+            }
+        }
+        if (offset > 0) {
+            query.setFirstResult(offset);
+        }
+        if (lock) {
+            query.setHibernateLockMode(org.hibernate.LockMode.PESSIMISTIC_WRITE);
         }
         query.setMaxResults(limit);
         List<Object[]> result = query.getResultList();
@@ -215,6 +268,20 @@ public final class EntityKeysetQuery<E, T> {
             keys.add(keyList);
         }
         return new KeysetQuery.Rows<>(rows, keys);
+    }
+
+    /**
+     * The number of rows the query visits ({@code select count(*)} with the HQL condition), or -1
+     * when a criteria condition is part of it (not counted).
+     */
+    public long count(SharedSessionContract session) {
+        if (condition != null) {
+            return -1;
+        }
+        SelectionQuery<Long> query = session.createSelectionQuery("select count(*) from " + entityName + " " + ALIAS
+                + (where == null ? "" : " where " + where), Long.class);
+        parameters.forEach(query::setParameter);
+        return query.getSingleResult();
     }
 
     private T row(Object[] row) {

@@ -1,0 +1,228 @@
+package io.batchwise.hibernate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.hibernate.SessionFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.JdbcDriver;
+import io.batchwise.core.SortKey;
+import io.batchwise.core.migration.MigrationResult;
+import io.batchwise.core.migration.RetryPolicy;
+import io.batchwise.core.spi.Checkpoint;
+import io.batchwise.core.spi.MigrationListener;
+import io.batchwise.hibernate.fixtures.Item;
+import io.batchwise.hibernate.fixtures.SessionFactories;
+import io.batchwise.testing.ItemTable;
+import io.batchwise.testing.MySqlServerExtension;
+import io.batchwise.testing.ServerThreads;
+import io.batchwise.testing.TestSchema;
+
+/**
+ * Entity migrations on the same engine as the JDBC ones: every entity changed exactly once
+ * ({@code amount} is a function of the id, and the work adds 1) with a {@code Session} and with a
+ * {@code StatelessSession}, in 1 and 4 partitions, on both drivers; a connection killed in the middle
+ * of a chunk is retried with nothing doubled; a dry run changes nothing; work that takes over the
+ * session's transaction is refused with the chunk rolled back.
+ */
+@ExtendWith(MySqlServerExtension.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class EntityMigrationIT {
+    static final int ROWS = 6_000;
+    static TestSchema schema;
+
+    @BeforeAll
+    static void setUp(TestSchema testSchema) {
+        schema = testSchema;
+    }
+
+    static void items() throws Exception {
+        try (Connection c = schema.server().connect(schema.name())) {
+            ItemTable.create(c, "item", ROWS);
+        }
+    }
+
+    /** Rows whose amount is its original value plus {@code plus} (the fixture's amount is (id % 100000) / 100). */
+    static long rowsPlus(int plus) throws Exception {
+        try (Connection c = schema.server().connect(schema.name()); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM item WHERE amount = (id % 100000) / 100 + " + plus)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    interface FactoryWork {
+        void accept(SessionFactory factory) throws Exception;
+    }
+
+    static void withFactory(JdbcDriver driver, FactoryWork work) throws Exception {
+        try (HikariDataSource ds = schema.newPool(driver, Map.of("rewriteBatchedStatements", "true"), c -> {
+            c.setMaximumPoolSize(6);
+        }); SessionFactory factory = SessionFactories.create(ds, Map.of("hibernate.order_inserts", "true"))) {
+            work.accept(factory);
+        }
+    }
+
+    static EntityPager<Item> pager(SessionFactory factory) {
+        return EntityPager.of(factory, Item.class).orderBy(SortKey.asc("id")).open();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void everyEntityIsChangedExactlyOnceThroughTheChunksSession(JdbcDriver driver) throws Exception {
+        items();
+        withFactory(driver, factory -> {
+            MigrationResult result = EntityMigration.of("entity-" + driver, pager(factory)).chunkSize(700)
+                    .forEachEntity((session, item) -> item.setAmount(item.getAmount().add(BigDecimal.ONE)))
+                    .build().run();
+            assertEquals(MigrationResult.Outcome.FINISHED, result.outcome());
+            assertEquals(ROWS, result.rowsRead());
+        });
+        assertEquals(ROWS, rowsPlus(1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void fourPartitionsOfStatelessChunksChangeEveryEntityOnce(JdbcDriver driver) throws Exception {
+        items();
+        withFactory(driver, factory -> {
+            EntityPager<Item> filtered = EntityPager.of(factory, Item.class).where("e.amount >= :min")
+                    .parameter("min", BigDecimal.ZERO).orderBy(SortKey.desc("createdAt")).open();
+            EntityMigration<Item> migration = EntityMigration.of("stateless-" + driver, filtered).chunkSize(500)
+                    .partitions(4).forEachChunkStateless((session, items) -> {
+                        for (Item item : items) {
+                            item.setAmount(item.getAmount().add(BigDecimal.ONE));
+                            session.update(item);
+                        }
+                    }).build();
+            MigrationResult result = migration.run();
+            assertEquals(MigrationResult.Outcome.FINISHED, result.outcome());
+            assertEquals(ROWS, result.rowsRead());
+            List<Checkpoint> checkpoints = migration.checkpoints();
+            assertEquals(4, checkpoints.size());
+            for (Checkpoint cp : checkpoints) {
+                assertTrue(Math.abs(cp.rowsRead() - ROWS / 4) <= 10, checkpoints.toString());
+            }
+        });
+        assertEquals(ROWS, rowsPlus(1));
+    }
+
+    @Test
+    void aConnectionKilledMidChunkIsRetriedWithNothingDoubled() throws Exception {
+        items();
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        AtomicInteger chunks = new AtomicInteger();
+        withFactory(JdbcDriver.MYSQL_CONNECTOR_J, factory -> {
+            MigrationResult result = EntityMigration.of("killed", pager(factory)).chunkSize(1_000)
+                    .retry(RetryPolicy.of(10, Duration.ofMillis(50), Duration.ofSeconds(1)))
+                    .listener(new MigrationListener() {
+                        @Override
+                        public void retrying(int partition, int attempt, String reason, Duration backoff, Throwable e) {
+                            reasons.add(reason);
+                        }
+                    })
+                    .forEachChunk((session, items) -> {
+                        items.forEach(item -> item.setAmount(item.getAmount().add(BigDecimal.ONE)));
+                        if (chunks.incrementAndGet() == 3) {
+                            session.flush(); // half-way: the chunk's updates are on the server, uncommitted
+                            long id = session.doReturningWork(ServerThreads::connectionId);
+                            ServerThreads.killConnection(schema, id);
+                        }
+                    }).build().run();
+            assertEquals(MigrationResult.Outcome.FINISHED, result.outcome());
+            assertEquals(1, result.retries(), reasons.toString());
+            assertTrue(reasons.get(0).startsWith("lost connection"), reasons.toString());
+        });
+        assertEquals(ROWS, rowsPlus(1));
+    }
+
+    @Test
+    void aDryRunFlushesEveryChunkAndRollsItBack() throws Exception {
+        items();
+        withFactory(JdbcDriver.MARIADB_CONNECTOR_J, factory -> {
+            EntityMigration<Item> dry = EntityMigration.of("dry", pager(factory)).dryRun(true)
+                    .forEachEntity((session, item) -> item.setAmount(item.getAmount().add(BigDecimal.ONE))).build();
+            MigrationResult result = dry.run();
+            assertEquals(MigrationResult.Outcome.DRY_RUN, result.outcome());
+            assertEquals(ROWS, result.rowsRead());
+            assertTrue(dry.checkpoints().isEmpty());
+        });
+        assertEquals(ROWS, rowsPlus(0));
+    }
+
+    @Test
+    void workThatCommitsOrClosesTheSessionIsRefusedAndItsChunkRolledBack() throws Exception {
+        items();
+        withFactory(JdbcDriver.MYSQL_CONNECTOR_J, factory -> {
+            for (String misuse : List.of("commit", "close", "beginTransaction", "stateless commit")) {
+                EntityMigration.Builder<Item> builder = EntityMigration.of("misuse-" + misuse.replace(' ', '-'),
+                        pager(factory));
+                if (misuse.startsWith("stateless")) {
+                    builder.forEachChunkStateless((session, items) -> {
+                        items.forEach(item -> {
+                            item.setAmount(item.getAmount().add(BigDecimal.ONE));
+                            session.update(item);
+                        });
+                        session.getTransaction().commit();
+                    });
+                } else {
+                    builder.forEachChunk((session, items) -> {
+                        items.forEach(item -> item.setAmount(item.getAmount().add(BigDecimal.ONE)));
+                        switch (misuse) {
+                            case "commit" -> session.getTransaction().commit();
+                            case "close" -> session.close();
+                            default -> session.beginTransaction();
+                        }
+                    });
+                }
+                BatchwiseException refused = assertThrows(BatchwiseException.class, () -> builder.build().run());
+                assertInstanceOf(IllegalStateException.class, refused.getCause());
+                assertTrue(refused.getMessage().contains("on the chunk's session"), refused.getMessage());
+                assertTrue(refused.getMessage().contains("Remove the call and return from the work"),
+                        refused.getMessage());
+                assertEquals(ROWS, rowsPlus(0), misuse + ": nothing written");
+            }
+        });
+    }
+
+    @Test
+    void badArgumentsAreRefusedBeforeAnySql() throws Exception {
+        withFactory(JdbcDriver.MYSQL_CONNECTOR_J, factory -> {
+            EntityPager<Item> pager = pager(factory);
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("", pager)).getMessage()
+                    .startsWith("job must be 1 to 190 characters without control characters, was \"\""));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("j", null)).getMessage()
+                    .startsWith("pager must not be null"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("j", pager)
+                    .chunkSize(0)).getMessage().startsWith("chunkSize must be in [1, 100000], was 0"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("j", pager)
+                    .jdbcBatchSize(0)).getMessage().startsWith("jdbcBatchSize must be in [1, 10000], was 0"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("j", pager).build())
+                    .getMessage().startsWith("work must not be null; call forEachChunk(..), forEachEntity(..)"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("j", pager)
+                    .startAfter("garbage!")).getMessage().contains("token"));
+        });
+    }
+}
