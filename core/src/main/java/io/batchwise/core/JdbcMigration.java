@@ -3,7 +3,6 @@ package io.batchwise.core;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,7 +13,6 @@ import io.batchwise.core.internal.Failures;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.LostConnections;
 import io.batchwise.core.internal.ResumeTokens;
-import io.batchwise.core.internal.SeekSql;
 import io.batchwise.core.internal.migration.GuardedConnection;
 import io.batchwise.core.internal.migration.MigrationEngine;
 import io.batchwise.core.migration.MigrationOptions;
@@ -260,28 +258,8 @@ public final class JdbcMigration<T> {
 
         @Override
         public List<Object> keysAt(Connection connection, List<Object> after, long offset) throws SQLException {
-            KeysetQuery.Rows<T> rows = query.read(connection, false, after, 1, 0, " OFFSET " + (offset - 1));
+            KeysetQuery.Rows<T> rows = query.read(connection, false, after, null, 1, 0, " OFFSET " + (offset - 1));
             return rows.size() == 0 ? null : rows.keys().get(0);
-        }
-
-        /** The query up to and including the row with keys {@code upper}: "before it, or it". */
-        private KeysetQuery<T> upTo(List<Object> upper) {
-            if (upper == null) {
-                return query;
-            }
-            SeekSql.Clause before = SeekSql.after(order.reversed(), upper, SeekSql.MYSQL);
-            List<Object> values = new ArrayList<>(before.values(upper));
-            StringBuilder equal = new StringBuilder();
-            for (int i = 0; i < order.size(); i++) {
-                equal.append(i == 0 ? "" : " AND ").append(order.get(i).quoted());
-                if (upper.get(i) == null) {
-                    equal.append(" IS NULL");
-                } else {
-                    equal.append(" = ?");
-                    values.add(upper.get(i));
-                }
-            }
-            return query.and(before.text() + " OR (" + equal + ")", values);
         }
 
         @Override
@@ -292,7 +270,7 @@ public final class JdbcMigration<T> {
             try {
                 warnOnce(connection);
                 connection.setAutoCommit(false);
-                KeysetQuery.Rows<T> rows = upTo(request.upper()).read(connection, false, request.after(),
+                KeysetQuery.Rows<T> rows = query.read(connection, false, request.after(), request.upper(),
                         request.limit(), request.rowsBefore(), lockClause);
                 MigrationEngine.Outcome outcome;
                 if (rows.size() == 0) {

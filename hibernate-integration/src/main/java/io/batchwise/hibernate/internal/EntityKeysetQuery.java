@@ -204,32 +204,38 @@ public final class EntityKeysetQuery<E, T> {
     public KeysetQuery.Rows<T> read(SharedSessionContract session, boolean backward, List<?> values, List<?> upper,
             int offset, int limit, long rowsBefore, boolean lock) {
         String bounded = where;
+        List<Object> upperValues = List.of();
         if (upper != null) {
-            StringBuilder equal = new StringBuilder();
-            for (int i = 0; i < order.size(); i++) {
-                equal.append(i == 0 ? "" : " and ").append(ALIAS).append('.').append(order.get(i).column())
-                        .append(upper.get(i) == null ? " is null" : " = :" + UPPER_PARAMETER + i);
+            // values as the attributes' types; the clause's placeholders are numbered by slot
+            List<Object> typed = new ArrayList<>(upper.size());
+            for (int i = 0; i < upper.size(); i++) {
+                typed.add(upper.get(i) == null ? null : types.get(i).toParameter(upper.get(i)));
             }
-            String upTo = SeekSql.after(order.reversed(), upper, UPPER).text() + " or (" + equal + ")";
-            bounded = where == null ? upTo : "(" + where + ") and (" + upTo + ")";
+            SeekSql.Clause upTo = SeekSql.upTo(order, java.util.Collections.nCopies(order.size(),
+                    io.batchwise.core.internal.KeyKind.PLAIN), typed, UPPER, false);
+            upperValues = upTo.values();
+            bounded = where == null ? upTo.text() : "(" + where + ") and " + upTo.text();
         }
-        String hql = hql(selectList(shape, select, rowType, order), entityName, bounded, order, backward, values);
+        // boundary values as the attributes' types; SeekSql numbers its placeholders by slot, not by key
+        List<Object> typedValues = null;
+        if (values != null) {
+            typedValues = new ArrayList<>(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                typedValues.add(values.get(i) == null ? null : types.get(i).toParameter(values.get(i)));
+            }
+        }
+        String hql = hql(selectList(shape, select, rowType, order), entityName, bounded, order, backward, typedValues);
         SelectionQuery<Object[]> query = condition == null ? session.createSelectionQuery(hql, Object[].class)
                 : session.createSelectionQuery(withCondition(session.getCriteriaBuilder(), hql, entity, condition));
         parameters.forEach(query::setParameter);
-        if (values != null) {
-            for (int i = 0; i < values.size(); i++) {
-                if (values.get(i) != null) {
-                    query.setParameter(KEY_PARAMETER + i, types.get(i).toParameter(values.get(i)));
-                }
+        if (typedValues != null) {
+            List<Object> slots = SeekSql.after(backward ? order.reversed() : order, typedValues, HQL).values();
+            for (int slot = 0; slot < slots.size(); slot++) {
+                query.setParameter(KEY_PARAMETER + slot, slots.get(slot));
             }
         }
-        if (upper != null) {
-            for (int i = 0; i < upper.size(); i++) {
-                if (upper.get(i) != null) {
-                    query.setParameter(UPPER_PARAMETER + i, types.get(i).toParameter(upper.get(i)));
-                }
-            }
+        for (int slot = 0; slot < upperValues.size(); slot++) {
+            query.setParameter(UPPER_PARAMETER + slot, upperValues.get(slot));
         }
         if (offset > 0) {
             query.setFirstResult(offset);
