@@ -143,6 +143,24 @@ class JdbcMigrationIT {
         assertArrayEquals(new long[] {0, ROWS, 0}, histogram(table));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void partitionsByANonUniqueTimestampDescendingCoverEveryRowOnce(JdbcDriver driver) throws Exception {
+        String table = "by_time_" + driver.ordinal();
+        table(table, ROWS); // ten rows share each created_at: boundaries fall inside runs of equal timestamps
+        try (HikariDataSource ds = pool(driver, 5)) {
+            JdbcKeysetPager<Long> newestFirst = JdbcKeysetPager.select(ds, "id", row -> row.getLong(1)).from(table)
+                    .orderBy(SortKey.desc("created_at")).open();
+            JdbcMigration<Long> migration = JdbcMigration.of("by-time-" + driver, newestFirst).chunkSize(333)
+                    .partitions(3).forEachChunk(Counters.increment(table)).build();
+            MigrationResult result = migration.run();
+            assertEquals(MigrationResult.Outcome.FINISHED, result.outcome());
+            assertEquals(ROWS, result.rowsRead());
+            assertEquals(ROWS, migration.checkpoints().stream().mapToLong(Checkpoint::rowsRead).sum());
+        }
+        assertArrayEquals(new long[] {0, ROWS, 0}, histogram(table));
+    }
+
     @Test
     void aFinishedJobRunAgainDoesNothingUntilReset() throws Exception {
         table("again", 3_000);
