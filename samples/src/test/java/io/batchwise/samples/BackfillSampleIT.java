@@ -1,0 +1,32 @@
+package io.batchwise.samples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The backfill sample: stopped as by Ctrl-C, resumed to the end, then reset by a further run. */
+class BackfillSampleIT {
+    @Test
+    void theBackfillStopsResumesFinishesAndResets() throws Exception {
+        // a table the other sample tests left with another size is re-created, and the job with it;
+        // a table of this size from an earlier run starts over from no backfill
+        try (java.sql.Connection c = io.batchwise.testing.MySqlServer.get().connect(null);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + SampleDatabase.SCHEMA);
+        }
+        System.setProperty("stopAfterChunks", "2");
+        String first;
+        try {
+            first = KeysetSamplesIT.run(() -> BackfillSample.main(new String[0]), "9000");
+        } finally {
+            System.clearProperty("stopAfterChunks");
+        }
+        assertTrue(first.contains("stopped after 4,000 rows this run; run again to resume"), first);
+        String second = KeysetSamplesIT.run(() -> BackfillSample.main(new String[0]), "9000");
+        assertTrue(second.contains("finished: 5,000 rows this run"), second);
+        assertTrue(second.contains("every row backfilled: true"), second);
+        assertTrue(second.contains("100.0 %"), second);
+        String third = KeysetSamplesIT.run(() -> BackfillSample.main(new String[0]), "9000");
+        assertTrue(third.contains("the job had finished in an earlier run; it is reset now"), third);
+    }
+}
