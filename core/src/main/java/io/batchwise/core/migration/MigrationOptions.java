@@ -48,6 +48,7 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
     private Duration progressInterval = Duration.ofSeconds(10);
     private boolean lockingRead = true;
     private int lockWaitSeconds = 5;
+    private MigrationEngine.Adaptive adaptive;
 
     protected MigrationOptions(String job) {
         this.job = checkJob(job);
@@ -162,6 +163,26 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
         return self();
     }
 
+    /**
+     * Adapts the chunk size to take about {@code target} per chunk, between {@code min} and {@code max}
+     * rows, starting from {@link #chunkSize(int)}: after each full chunk the next size is the moving
+     * average of the rows per second times {@code target} (at most four times the last size), and it
+     * is halved after a lock wait timeout or a deadlock. The size is per partition and is not stored:
+     * a restart begins at {@code chunkSize} again. Off by default (every chunk {@code chunkSize}).
+     */
+    public B adaptiveChunkSize(int min, int max, Duration target) {
+        if (min < 1 || max > MAX_CHUNK_SIZE || min > max) {
+            throw new IllegalArgumentException("adaptiveChunkSize needs 1 <= min <= max <= " + MAX_CHUNK_SIZE
+                    + ", was min " + min + ", max " + max + "; e.g. adaptiveChunkSize(100, 10000, Duration.ofMillis(500))");
+        }
+        if (target == null || target.compareTo(Duration.ofMillis(10)) < 0 || target.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("target must be between 10 ms and 10 minutes, was " + target
+                    + "; a chunk of about half a second suits a live table: Duration.ofMillis(500)");
+        }
+        this.adaptive = new MigrationEngine.Adaptive(min, max, target);
+        return self();
+    }
+
     /** The job name. */
     protected final String job() {
         return job;
@@ -184,6 +205,6 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
                     + partitions + "; drop startAfter, or run with partitions(1)");
         }
         return new MigrationEngine.Settings(job, chunkSize, partitions, retry, dryRun, throttle, listener, stop, store,
-                progressInterval, startAfter, lockWaitSeconds);
+                progressInterval, startAfter, lockWaitSeconds, adaptive);
     }
 }

@@ -162,6 +162,49 @@ class JdbcMigrationIT {
     }
 
     @Test
+    void anAdaptiveChunkSizeGrowsWhileChunksAreFastAndShrinksWhenTheyAreSlow() throws Exception {
+        table("adaptive", 12_000);
+        List<ChunkReport> reports = Collections.synchronizedList(new ArrayList<>());
+        MigrationListener record = new MigrationListener() {
+            @Override
+            public void chunkCommitted(ChunkReport chunk) {
+                reports.add(chunk);
+            }
+        };
+        try (HikariDataSource ds = pool(JdbcDriver.MYSQL_CONNECTOR_J, 3)) {
+            // fast work, a 300 ms target: from 10 rows the chunks grow (at most 4x per chunk) toward the cap
+            JdbcMigration.of("adaptive-grow", Counters.ids(ds, "adaptive")).chunkSize(10)
+                    .adaptiveChunkSize(10, 2_000, Duration.ofMillis(300)).listener(record)
+                    .forEachChunk(Counters.increment("adaptive")).build().run();
+            List<Integer> grown = reports.stream().map(ChunkReport::rows).toList();
+            assertEquals(10, grown.get(0));
+            assertTrue(grown.stream().allMatch(n -> n <= 2_000), grown.toString());
+            assertTrue(grown.stream().anyMatch(n -> n >= 640), "grew: " + grown);
+            assertArrayEquals(new long[] {0, 12_000, 0}, histogram("adaptive"));
+
+            // slow work (2 ms a row), a 100 ms target: from 500 rows the chunks shrink toward 50
+            reports.clear();
+            StopSignal stop = new StopSignal();
+            JdbcMigration.of("adaptive-shrink", Counters.ids(ds, "adaptive")).chunkSize(500)
+                    .adaptiveChunkSize(20, 2_000, Duration.ofMillis(100)).listener(record).stopSignal(stop)
+                    .forEachChunk((connection, ids) -> {
+                        if (reports.size() >= 7) {
+                            stop.request(); // enough chunks to see the trend
+                        }
+                        try {
+                            Thread.sleep(2L * ids.size());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return Counters.increment(connection, "adaptive", ids);
+                    }).build().run();
+            List<Integer> shrunk = reports.stream().map(ChunkReport::rows).toList();
+            assertEquals(500, shrunk.get(0));
+            assertTrue(shrunk.get(shrunk.size() - 1) <= 120, "shrank: " + shrunk);
+        }
+    }
+
+    @Test
     void aFinishedJobRunAgainDoesNothingUntilReset() throws Exception {
         table("again", 3_000);
         try (HikariDataSource ds = pool(JdbcDriver.MYSQL_CONNECTOR_J, 3)) {

@@ -148,6 +148,10 @@ class MigrationBadInputIT {
                         "startAfter must lead forward", "Page.previousToken()"),
                 bad("startAfter with partitions", () -> builder().startAfter(ownNextToken).partitions(4)
                         .forEachChunk(WORK).build(), "startAfter works with one partition, but partitions was 4"),
+                bad("adaptiveChunkSize min above max", () -> builder().adaptiveChunkSize(500, 100, Duration.ofSeconds(1)),
+                        "adaptiveChunkSize needs 1 <= min <= max <= 100000, was min 500, max 100"),
+                bad("adaptiveChunkSize target too short", () -> builder().adaptiveChunkSize(10, 100, Duration.ofMillis(1)),
+                        "target must be between 10 ms and 10 minutes, was PT0.001S"),
                 bad("forEachChunk null", () -> builder().forEachChunk(null), "work must not be null"),
                 bad("forEachRow null", () -> builder().forEachRow(null), "work must not be null"),
                 bad("build without work", () -> builder().build(), "work must not be null",

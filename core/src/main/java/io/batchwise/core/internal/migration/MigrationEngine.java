@@ -86,7 +86,20 @@ public final class MigrationEngine {
     /** The validated options of a job. */
     public record Settings(String job, int chunkSize, int partitions, RetryPolicy retry, boolean dryRun,
             Throttle throttle, MigrationListener listener, StopSignal stop, CheckpointStore store,
-            Duration progressInterval, List<Object> startAfter, int lockWaitSeconds) {
+            Duration progressInterval, List<Object> startAfter, int lockWaitSeconds, Adaptive adaptive) {
+    }
+
+    /**
+     * Adaptive chunk size: aim at {@code target} per chunk within {@code [min, max]} rows, from a moving
+     * average of the rows per second of full chunks (as pt-online-schema-change's --chunk-time does);
+     * halve after a lock wait timeout or a deadlock.
+     */
+    public record Adaptive(int min, int max, Duration target) {
+        /** The next chunk size after a full chunk of {@code size} rows that took {@code millis}. */
+        int next(int size, double averageRowsPerMilli) {
+            double wanted = averageRowsPerMilli * Math.max(1, target.toMillis());
+            return (int) Math.max(min, Math.min(max, Math.min(wanted, size * 4.0)));
+        }
     }
 
     private final Settings settings;
@@ -352,6 +365,10 @@ public final class MigrationEngine {
             List<Object> position = position(checkpoint);
             int failed = 0;
             boolean reload = false;
+            Adaptive adaptive = settings.adaptive();
+            int size = adaptive == null ? settings.chunkSize()
+                    : Math.max(adaptive.min(), Math.min(adaptive.max(), settings.chunkSize()));
+            double rowsPerMilli = -1;
             while (!checkpoint.finished()) {
                 if (settings.stop().isRequested() || abort.get()) {
                     stopped.incrementAndGet();
@@ -374,12 +391,13 @@ public final class MigrationEngine {
                     chunkStart = System.nanoTime();
                     Checkpoint before = checkpoint;
                     Checkpoint[] after = new Checkpoint[1];
+                    int limit = size;
                     Outcome outcome = backend.chunk(new Request(before.partition(), position, upper,
-                            settings.chunkSize(), settings.dryRun(), before.rowsRead()), (connection, o) -> {
+                            limit, settings.dryRun(), before.rowsRead()), (connection, o) -> {
                                 lock.verify(connection);
                                 Checkpoint next = o.rows() == 0 ? before.finish()
                                         : before.advance(backend.encode(o.lastKeys()), o.rows(), o.written(),
-                                                o.rows() < settings.chunkSize());
+                                                o.rows() < limit);
                                 if (!settings.dryRun()) {
                                     settings.store().save(connection, before, next);
                                 }
@@ -397,16 +415,24 @@ public final class MigrationEngine {
                                 millis, settings.dryRun()));
                     }
                     failed = 0;
+                    if (adaptive != null && outcome.rows() == limit) {
+                        double rate = outcome.rows() / (double) Math.max(1, millis);
+                        rowsPerMilli = rowsPerMilli < 0 ? rate : 0.7 * rowsPerMilli + 0.3 * rate;
+                        size = adaptive.next(size, rowsPerMilli);
+                    }
                     progress(false);
                 } catch (Exception e) {
                     String reason = e instanceof JobLock.LockLostException ? e.getMessage() : Failures.retryable(e);
                     if (reason == null) {
-                        throw failure(checkpoint, position, upper, e, null);
+                        throw failure(checkpoint, position, upper, size, e, null);
                     }
                     failed++;
                     retries.incrementAndGet();
+                    if (adaptive != null && (reason.startsWith("lock wait timeout") || reason.startsWith("deadlock"))) {
+                        size = Math.max(adaptive.min(), size / 2); // smaller chunks hold fewer locks for less time
+                    }
                     if (failed >= settings.retry().maxAttempts()) {
-                        throw failure(checkpoint, position, upper, e, "it failed " + failed + " times in a row (last: "
+                        throw failure(checkpoint, position, upper, size, e, "it failed " + failed + " times in a row (last: "
                                 + reason + ")");
                     }
                     Duration backoff = settings.retry().backoff(failed);
@@ -475,7 +501,7 @@ public final class MigrationEngine {
         }
 
         private BatchwiseException failure(Checkpoint checkpoint, List<Object> position, List<Object> upper,
-                Exception cause, String gaveUp) {
+                int size, Exception cause, String gaveUp) {
             abort.set(true);
             if (cause instanceof IllegalStateException state && gaveUp == null) {
                 // misuse (work that commits or closes, a second runner): its message says what to do
@@ -483,7 +509,7 @@ public final class MigrationEngine {
                         priorRead + rowsRead.get(), state);
             }
             String range = "the chunk after " + (position == null ? "the start" : "key " + position) + " (up to "
-                    + settings.chunkSize() + " rows" + (upper == null ? "" : ", partition ends at key " + upper) + ")";
+                    + size + " rows" + (upper == null ? "" : ", partition ends at key " + upper) + ")";
             String message = "Migration job \"" + settings.job() + "\" stopped in partition " + checkpoint.partition()
                     + " at " + range + ": " + (gaveUp != null ? gaveUp : firstLine(cause)) + ". That chunk was rolled"
                     + " back; every chunk before it is committed with its checkpoint (" + checkpoint.rowsRead()
