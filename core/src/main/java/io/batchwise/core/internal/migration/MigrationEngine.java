@@ -528,7 +528,7 @@ public final class MigrationEngine {
             double rate = elapsed.toMillis() <= 0 ? 0 : rowsRead.get() * 1000.0 / elapsed.toMillis();
             MigrationProgress p = new MigrationProgress(settings.job(), checkpoints.size(), priorRead + rowsRead.get(),
                     priorWritten + rowsWritten.get(), priorChunks + chunks.get(), retries.get(),
-                    settings.dryRun() ? total : Math.max(total, priorRead), elapsed, rate);
+                    total < 0 || settings.dryRun() ? total : Math.max(total, priorRead), elapsed, rate);
             if (!last) {
                 LOG.log(Level.INFO, () -> String.format(Locale.ROOT, "Migration job \"%s\"%s: %,d of ~%,d rows%s, %,d"
                         + " written, %,.0f rows/s, %d retries%s", settings.job(), settings.dryRun() ? " (dry run)" : "",
