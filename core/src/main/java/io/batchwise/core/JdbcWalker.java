@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.Failures;
 import io.batchwise.core.internal.JdbcStreamingWalk;
 
 /**
@@ -70,10 +71,7 @@ public final class JdbcWalker {
         private final String sql;
         private final RowMapper<T> mapper;
         private List<Object> parameters = List.of();
-        private int chunkSize = 1_000;
-        private Integer fetchSize;
-        private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
-        private Integer netWriteTimeout;
+        private StreamingOptions options = StreamingOptions.defaults();
 
         private Builder(DataSource dataSource, Connection connection, String sql, RowMapper<T> mapper) {
             this.dataSource = dataSource;
@@ -89,38 +87,27 @@ public final class JdbcWalker {
             return this;
         }
 
-        /** Rows per chunk for {@link Walk#forEachChunk}; default 1000. */
-        public Builder<T> chunkSize(int rows) {
-            this.chunkSize = Arguments.atLeastOne("chunkSize", rows, "pass the rows per chunk, e.g. 1000");
+        /** Rows per batch, the lists {@link #forEachChunk} hands over; see {@link StreamingOptions#withBatchSize(int)}. */
+        public Builder<T> batchSize(int rows) {
+            this.options = options.withBatchSize(rows);
             return this;
         }
 
-        /**
-         * Overrides the fetch size Batchwise would choose ({@code 0} buffers the whole result: only for
-         * small results). Checked against the driver when the walk opens.
-         */
+        /** Overrides the fetch size Batchwise chooses; see {@link StreamingOptions#withFetchSize(int)}. */
         public Builder<T> fetchSize(int rows) {
-            this.fetchSize = Arguments.fetchSize(rows);
+            this.options = options.withFetchSize(rows);
             return this;
         }
 
-        /** Whether other statements will run on the connection while the walk is open; default {@link ConnectionUse#EXCLUSIVE}. */
+        /** Whether other statements run on the connection during the walk; see {@link StreamingOptions#withConnectionUse}. */
         public Builder<T> connectionUse(ConnectionUse use) {
-            this.connectionUse = Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
+            this.options = options.withConnectionUse(use);
             return this;
         }
 
-        /**
-         * Raises the server's {@code net_write_timeout} for this walk to {@code timeout} (whole
-         * seconds, rounded up) and sets it back when the walk closes: how long the code that takes the
-         * rows may pause before the server gives up writing to a streaming walk and closes the
-         * connection (server default 60 s; MySQL Connector/J raises it to its
-         * {@code netTimeoutForStreamingResults}, default 600 s, for every streaming query). Only a
-         * streaming fetch needs it; with a server-side cursor or a buffered result it does nothing.
-         * For work that pauses for minutes per chunk, the keyset pager holds nothing open instead.
-         */
+        /** Raises {@code net_write_timeout} for the walk; see {@link StreamingOptions#withNetWriteTimeout(Duration)}. */
         public Builder<T> netWriteTimeout(Duration timeout) {
-            this.netWriteTimeout = Arguments.netWriteTimeout(timeout);
+            this.options = options.withNetWriteTimeout(timeout);
             return this;
         }
 
@@ -137,10 +124,9 @@ public final class JdbcWalker {
                     throw new IllegalStateException("connection is closed; pass an open Connection, or a DataSource");
                 }
             } catch (SQLException e) {
-                throw new BatchwiseException("Could not check the connection: " + e.getMessage(), -1, e);
+                throw Failures.wrap("Could not check the connection: " + e.getMessage(), -1, null, e);
             }
-            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, chunkSize, fetchSize,
-                    connectionUse, netWriteTimeout);
+            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, options);
         }
 
         /** {@link #open()} as a {@link Stream}; close the stream. */
@@ -148,9 +134,9 @@ public final class JdbcWalker {
             return open().stream();
         }
 
-        /** Opens the walk and hands every chunk to {@code handler}, closing the walk at the end or on failure. */
+        /** Opens the walk and hands every batch to {@code handler}, closing the walk at the end or on failure. */
         public long forEachChunk(Consumer<? super List<T>> handler) {
-            Arguments.notNull("handler", handler, "pass the code to run for each chunk");
+            Arguments.notNull("handler", handler, "pass the code to run for each batch");
             return open().forEachChunk(handler);
         }
     }

@@ -1,17 +1,10 @@
 package io.batchwise.core;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
-
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Failures;
 
 /**
  * A walk over every row of a result that may be far larger than the heap: a closeable,
@@ -61,10 +54,7 @@ public interface Walk<T> extends Iterator<T>, AutoCloseable {
      * action of the stream that was caused by the walker's connection being busy is rethrown as a
      * {@link BatchwiseException} that explains it.
      */
-    default Stream<T> stream() {
-        Spliterator<T> rows = Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED);
-        return StreamSupport.stream(new ExplainingSpliterator<>(rows, this), false).onClose(this::close);
-    }
+    Stream<T> stream();
 
     /**
      * Hands the rest of the walk to {@code handler} one chunk at a time (an unmodifiable list of
@@ -75,32 +65,5 @@ public interface Walk<T> extends Iterator<T>, AutoCloseable {
      * @param handler called once per chunk; must not be null
      * @return the number of rows handed over
      */
-    default long forEachChunk(Consumer<? super List<T>> handler) {
-        Arguments.notNull("handler", handler, "pass the code to run for each chunk");
-        long handed = 0;
-        try (this) {
-            List<T> chunk = new ArrayList<>(Math.min(chunkSize(), 10_000));
-            while (hasNext()) {
-                chunk.add(next());
-                if (chunk.size() == chunkSize()) {
-                    handed += hand(handler, chunk);
-                }
-            }
-            if (!chunk.isEmpty()) {
-                handed += hand(handler, chunk);
-            }
-        }
-        return handed;
-    }
-
-    private int hand(Consumer<? super List<T>> handler, List<T> chunk) {
-        int size = chunk.size();
-        try {
-            handler.accept(java.util.Collections.unmodifiableList(new ArrayList<>(chunk)));
-        } catch (RuntimeException e) {
-            throw Failures.explain(e, this);
-        }
-        chunk.clear();
-        return size;
-    }
+    long forEachChunk(Consumer<? super List<T>> handler);
 }

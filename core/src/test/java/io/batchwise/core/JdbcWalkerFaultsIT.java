@@ -185,14 +185,14 @@ class JdbcWalkerFaultsIT {
                 connectorJ ? Map.of("netTimeoutForStreamingResults", "1") : Map.of(),
                 config -> config.setConnectionInitSql(connectorJ ? null : "SET SESSION net_write_timeout = 1"))) {
             Walk<Long> walk = JdbcWalker.query(pool, "select id, payload from item order by id", row -> row.getLong(1))
-                    .chunkSize(100).open();
+                    .batchSize(100).open();
             BatchwiseException e;
             try (walk) {
                 take(walk, 10);
                 Thread.sleep(3_000); // the fault: the loop stops reading for longer than net_write_timeout
                 e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
             }
-            assertMentions(e, "lost its connection", "net_write_timeout", "the slowest chunk of this walk (100 rows)",
+            assertMentions(e, "lost its connection", "net_write_timeout", "the slowest batch of this walk (100 rows)",
                     "keyset pager", "netWriteTimeout(Duration)", "useCursorFetch=true");
             if (connectorJ) {
                 assertMentions(e, "most likely gave up writing to the walk while the loop was busy (net_write_timeout)",

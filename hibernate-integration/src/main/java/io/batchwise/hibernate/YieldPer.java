@@ -23,6 +23,7 @@ import org.hibernate.query.spi.AbstractCommonQueryContract;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
+import io.batchwise.core.StreamingOptions;
 import io.batchwise.core.Walk;
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.hibernate.internal.StreamingQueryWalk;
@@ -85,9 +86,6 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  * </ul>
  */
 public final class YieldPer {
-    /** Rows per batch unless {@link Builder#batchSize(int)} says otherwise. */
-    public static final int DEFAULT_BATCH_SIZE = 1_000;
-
     private YieldPer() {
     }
 
@@ -193,11 +191,8 @@ public final class YieldPer {
         private final String description;
         private final Map<String, Object> named = new LinkedHashMap<>();
         private final Map<Integer, Object> positional = new LinkedHashMap<>();
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private Integer fetchSize;
+        private StreamingOptions options = StreamingOptions.defaults();
         private AfterBatch afterBatch = AfterBatch.CLEAR;
-        private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
-        private Integer netWriteTimeout;
 
         Builder(SharedSessionContract session, Function<SharedSessionContract, SelectionQuery<T>> queryFactory,
                 String description) {
@@ -218,19 +213,18 @@ public final class YieldPer {
             return this;
         }
 
-        /** Rows per batch: how many entities the persistence context holds at most; default 1000. */
+        /**
+         * Rows per batch: how many entities the persistence context holds at most; see
+         * {@link StreamingOptions#withBatchSize(int)}.
+         */
         public Builder<T> batchSize(int rows) {
-            this.batchSize = Arguments.atLeastOne("batchSize", rows,
-                    "pass the rows to hold in the persistence context at a time, e.g. batchSize(1000)");
+            this.options = options.withBatchSize(rows);
             return this;
         }
 
-        /**
-         * Overrides the fetch size Batchwise chooses for the driver ({@link FetchPlan}). {@code 0}
-         * (or a positive size on Connector/J without a cursor) buffers the whole result.
-         */
+        /** Overrides the fetch size Batchwise chooses; see {@link StreamingOptions#withFetchSize(int)}. */
         public Builder<T> fetchSize(int rows) {
-            this.fetchSize = Arguments.fetchSize(rows);
+            this.options = options.withFetchSize(rows);
             return this;
         }
 
@@ -242,24 +236,20 @@ public final class YieldPer {
 
         /**
          * Declares that the loop runs other statements on the session's connection (lazy loading,
-         * queries, writes); see {@link ConnectionUse}. Flushing policies imply {@link ConnectionUse#SHARED}.
+         * queries, writes); see {@link StreamingOptions#withConnectionUse}. Flushing policies imply
+         * {@link ConnectionUse#SHARED}.
          */
         public Builder<T> connectionUse(ConnectionUse use) {
-            this.connectionUse = Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
+            this.options = options.withConnectionUse(use);
             return this;
         }
 
         /**
-         * Raises the server's {@code net_write_timeout} for this walk to {@code timeout} (whole
-         * seconds, rounded up) and sets it back when the walk closes: how long the loop may pause
-         * before the server gives up writing to a streaming walk and closes the connection (server
-         * default 60 s; MySQL Connector/J raises it to its {@code netTimeoutForStreamingResults},
-         * default 600 s, for every streaming query). Only a streaming fetch needs it; with a
-         * server-side cursor it does nothing. For work that pauses for minutes per batch, the keyset
-         * pager ({@link EntityPager}) holds nothing open instead.
+         * Raises {@code net_write_timeout} for the walk; see {@link StreamingOptions#withNetWriteTimeout(Duration)}.
+         * For work that pauses for minutes per batch, {@link EntityPager} holds nothing open instead.
          */
         public Builder<T> netWriteTimeout(Duration timeout) {
-            this.netWriteTimeout = Arguments.netWriteTimeout(timeout);
+            this.options = options.withNetWriteTimeout(timeout);
             return this;
         }
 
@@ -280,15 +270,15 @@ public final class YieldPer {
                         + afterBatch + "; a stateless session keeps no persistence context to flush or detach,"
                         + " write with session.update()/insert() instead (and ConnectionUse.SHARED)");
             }
-            ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : connectionUse;
+            ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : options.connectionUse();
             if (use == ConnectionUse.SHARED && !session.getTransaction().isActive()) {
                 throw new IllegalStateException("A walk that shares its connection (" + (afterBatch.flushes()
                         ? "afterBatch " + afterBatch : "connectionUse SHARED") + ") needs an active transaction:"
                         + " without one Hibernate releases the JDBC resources after every other statement, which"
                         + " closes the walk's result set. Begin a transaction before opening the walk.");
             }
-            return StreamingQueryWalk.open(session, queryFactory, description, named, positional, batchSize,
-                    fetchSize, afterBatch, use, netWriteTimeout);
+            return StreamingQueryWalk.open(session, queryFactory, description, named, positional, options,
+                    afterBatch, use);
         }
 
         /** {@link #open()} as a {@link Stream}; close the stream (try-with-resources). */

@@ -220,7 +220,7 @@ class YieldPerFaultsIT {
                 Thread.sleep(3_000); // the fault: the loop stops reading for longer than net_write_timeout
                 e = assertThrows(BatchwiseException.class, () -> readToTheEnd(slow));
             }
-            assertMentions(e, "net_write_timeout", "the slowest chunk of this walk (100 rows)", "keyset pager",
+            assertMentions(e, "net_write_timeout", "the slowest batch of this walk (100 rows)", "keyset pager",
                     "netWriteTimeout(Duration)", "useCursorFetch=true");
 
             long read;
