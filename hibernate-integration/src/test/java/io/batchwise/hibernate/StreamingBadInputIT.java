@@ -341,7 +341,7 @@ class StreamingBadInputIT {
                 "Duration.ofMinutes(30)", f -> JdbcWalker.query(connectorJ, SQL, ID).netWriteTimeout(Duration.ofMillis(-1))));
         cases.add(iae("JdbcWalker...netWriteTimeout(more than the server allows)", "netWriteTimeout", "was PT9600H",
                 "365 days", f -> JdbcWalker.query(connectorJ, SQL, ID).netWriteTimeout(Duration.ofDays(400))));
-        cases.add(iae("JdbcWalker...forEachChunk(null)", "handler", "null", "pass the code to run for each chunk",
+        cases.add(iae("JdbcWalker...forEachChunk(null)", "handler", "null", "pass the code to run for each batch",
                 f -> JdbcWalker.query(connectorJ, SQL, ID).forEachChunk(null)));
         cases.add(ise("JdbcWalker.query(closed Connection, ...).open()", "connection", "closed",
                 "pass an open Connection, or a DataSource", f -> JdbcWalker.query(f.closedConnection, SQL, ID).open()));
