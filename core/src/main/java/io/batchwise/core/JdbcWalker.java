@@ -2,11 +2,8 @@ package io.batchwise.core;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -65,13 +62,12 @@ public final class JdbcWalker {
      * Options of one JDBC walk; {@link #open()} validates them and runs the query. A builder may be
      * opened more than once; each {@code open()} runs the query afresh.
      */
-    public static final class Builder<T> {
+    public static final class Builder<T> extends StreamingBuilder<T, Builder<T>> {
         private final DataSource dataSource;
         private final Connection connection;
         private final String sql;
         private final RowMapper<T> mapper;
         private List<Object> parameters = List.of();
-        private StreamingOptions options = StreamingOptions.defaults();
 
         private Builder(DataSource dataSource, Connection connection, String sql, RowMapper<T> mapper) {
             this.dataSource = dataSource;
@@ -87,30 +83,6 @@ public final class JdbcWalker {
             return this;
         }
 
-        /** Rows per batch, the lists {@link #forEachChunk} hands over; see {@link StreamingOptions#withBatchSize(int)}. */
-        public Builder<T> batchSize(int rows) {
-            this.options = options.withBatchSize(rows);
-            return this;
-        }
-
-        /** Overrides the fetch size Batchwise chooses; see {@link StreamingOptions#withFetchSize(int)}. */
-        public Builder<T> fetchSize(int rows) {
-            this.options = options.withFetchSize(rows);
-            return this;
-        }
-
-        /** Whether other statements run on the connection during the walk; see {@link StreamingOptions#withConnectionUse}. */
-        public Builder<T> connectionUse(ConnectionUse use) {
-            this.options = options.withConnectionUse(use);
-            return this;
-        }
-
-        /** Raises {@code net_write_timeout} for the walk; see {@link StreamingOptions#withNetWriteTimeout(Duration)}. */
-        public Builder<T> netWriteTimeout(Duration timeout) {
-            this.options = options.withNetWriteTimeout(timeout);
-            return this;
-        }
-
         /**
          * Runs the query and returns the open walk; close it.
          *
@@ -118,6 +90,7 @@ public final class JdbcWalker {
          * @throws BatchwiseException    if the connection cannot serve {@link ConnectionUse#SHARED}, no
          *         connection can be had from the data source, or the query fails; the message says why
          */
+        @Override
         public Walk<T> open() {
             try {
                 if (connection != null && connection.isClosed()) {
@@ -126,18 +99,7 @@ public final class JdbcWalker {
             } catch (SQLException e) {
                 throw Failures.wrap("Could not check the connection: " + e.getMessage(), -1, null, e);
             }
-            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, options);
-        }
-
-        /** {@link #open()} as a {@link Stream}; close the stream. */
-        public Stream<T> stream() {
-            return open().stream();
-        }
-
-        /** Opens the walk and hands every batch to {@code handler}, closing the walk at the end or on failure. */
-        public long forEachChunk(Consumer<? super List<T>> handler) {
-            Arguments.notNull("handler", handler, "pass the code to run for each batch");
-            return open().forEachChunk(handler);
+            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, options());
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.batchwise.hibernate;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -23,7 +21,7 @@ import org.hibernate.query.spi.AbstractCommonQueryContract;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
-import io.batchwise.core.StreamingOptions;
+import io.batchwise.core.StreamingBuilder;
 import io.batchwise.core.Walk;
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.hibernate.internal.StreamingQueryWalk;
@@ -185,13 +183,12 @@ public final class YieldPer {
      * Options of one walk. {@link #open()} validates them before any SQL runs; a builder may be
      * opened again for a new walk.
      */
-    public static final class Builder<T> {
+    public static final class Builder<T> extends StreamingBuilder<T, Builder<T>> {
         private final SharedSessionContract session;
         private final Function<SharedSessionContract, SelectionQuery<T>> queryFactory;
         private final String description;
         private final Map<String, Object> named = new LinkedHashMap<>();
         private final Map<Integer, Object> positional = new LinkedHashMap<>();
-        private StreamingOptions options = StreamingOptions.defaults();
         private AfterBatch afterBatch = AfterBatch.CLEAR;
 
         Builder(SharedSessionContract session, Function<SharedSessionContract, SelectionQuery<T>> queryFactory,
@@ -214,42 +211,11 @@ public final class YieldPer {
         }
 
         /**
-         * Rows per batch: how many entities the persistence context holds at most; see
-         * {@link StreamingOptions#withBatchSize(int)}.
+         * What happens to the persistence context after each batch; default {@link AfterBatch#CLEAR}.
+         * A flushing policy implies {@link ConnectionUse#SHARED}.
          */
-        public Builder<T> batchSize(int rows) {
-            this.options = options.withBatchSize(rows);
-            return this;
-        }
-
-        /** Overrides the fetch size Batchwise chooses; see {@link StreamingOptions#withFetchSize(int)}. */
-        public Builder<T> fetchSize(int rows) {
-            this.options = options.withFetchSize(rows);
-            return this;
-        }
-
-        /** What happens to the persistence context after each batch; default {@link AfterBatch#CLEAR}. */
         public Builder<T> afterBatch(AfterBatch policy) {
             this.afterBatch = Arguments.notNull("policy", policy, "pass one of AfterBatch's constants");
-            return this;
-        }
-
-        /**
-         * Declares that the loop runs other statements on the session's connection (lazy loading,
-         * queries, writes); see {@link StreamingOptions#withConnectionUse}. Flushing policies imply
-         * {@link ConnectionUse#SHARED}.
-         */
-        public Builder<T> connectionUse(ConnectionUse use) {
-            this.options = options.withConnectionUse(use);
-            return this;
-        }
-
-        /**
-         * Raises {@code net_write_timeout} for the walk; see {@link StreamingOptions#withNetWriteTimeout(Duration)}.
-         * For work that pauses for minutes per batch, {@link EntityPager} holds nothing open instead.
-         */
-        public Builder<T> netWriteTimeout(Duration timeout) {
-            this.options = options.withNetWriteTimeout(timeout);
             return this;
         }
 
@@ -260,6 +226,7 @@ public final class YieldPer {
          * @throws IllegalArgumentException if the options do not fit the session or the query
          * @throws BatchwiseException       if the driver cannot serve the connection use asked for
          */
+        @Override
         public Walk<T> open() {
             if (!session.isOpen()) {
                 throw new IllegalStateException("session is closed; open the walk on an open "
@@ -270,32 +237,15 @@ public final class YieldPer {
                         + afterBatch + "; a stateless session keeps no persistence context to flush or detach,"
                         + " write with session.update()/insert() instead (and ConnectionUse.SHARED)");
             }
-            ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : options.connectionUse();
+            ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : options().connectionUse();
             if (use == ConnectionUse.SHARED && !session.getTransaction().isActive()) {
                 throw new IllegalStateException("A walk that shares its connection (" + (afterBatch.flushes()
                         ? "afterBatch " + afterBatch : "connectionUse SHARED") + ") needs an active transaction:"
                         + " without one Hibernate releases the JDBC resources after every other statement, which"
                         + " closes the walk's result set. Begin a transaction before opening the walk.");
             }
-            return StreamingQueryWalk.open(session, queryFactory, description, named, positional, options,
+            return StreamingQueryWalk.open(session, queryFactory, description, named, positional, options(),
                     afterBatch, use);
-        }
-
-        /** {@link #open()} as a {@link Stream}; close the stream (try-with-resources). */
-        public Stream<T> stream() {
-            return open().stream();
-        }
-
-        /**
-         * Opens the walk and hands it to {@code handler} one batch at a time (a list of up to
-         * {@link #batchSize(int)} rows, managed while the handler runs), releasing each batch after
-         * the handler returns, and closes the walk at the end or on failure.
-         *
-         * @return the number of rows handled
-         */
-        public long forEachChunk(Consumer<? super List<T>> handler) {
-            Arguments.notNull("handler", handler, "pass the code to run for each batch");
-            return open().forEachChunk(handler);
         }
     }
 }
