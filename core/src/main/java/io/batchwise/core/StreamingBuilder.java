@@ -9,7 +9,8 @@ import io.batchwise.core.internal.Arguments;
 
 /**
  * The part every streaming walker's builder shares: the {@link StreamingOptions} set through
- * methods named after them, and the three ways to run the walk. Each option is validated when it
+ * methods named after them, and the three ways to run the walk ({@link #open()}, {@link #stream()},
+ * {@link #forEachBatch(Consumer)}). Each option is validated when it
  * is set, before any SQL runs; {@link #open()} validates the rest.
  *
  * <p>A builder is not thread-safe; it may be opened more than once, and each {@link #open()} runs
@@ -37,7 +38,7 @@ public abstract class StreamingBuilder<T, B extends StreamingBuilder<T, B>> {
         return self();
     }
 
-    /** Whether other statements run on the connection during the walk; see {@link StreamingOptions#withConnectionUse}. */
+    /** Whether other statements run on the walk's connection; see {@link StreamingOptions#withConnectionUse}. */
     public final B connectionUse(ConnectionUse use) {
         options = options.withConnectionUse(use);
         return self();
@@ -69,7 +70,7 @@ public abstract class StreamingBuilder<T, B extends StreamingBuilder<T, B>> {
      *
      * @return the number of rows handled
      */
-    public final long forEachChunk(Consumer<? super List<T>> handler) {
+    public final long forEachBatch(Consumer<? super List<T>> handler) {
         Arguments.notNull("handler", handler, "pass the code to run for each batch");
         return open().forEachChunk(handler);
     }

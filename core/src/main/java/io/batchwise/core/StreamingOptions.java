@@ -58,7 +58,7 @@ public record StreamingOptions(int batchSize, Integer fetchSize, ConnectionUse c
 
     /**
      * Rows per batch: what the walk holds at most before it releases it (for an ORM walk, the
-     * entities in the persistence context), and the size of the lists {@code forEachChunk} hands
+     * entities in the persistence context), and the size of the lists {@code forEachBatch} hands
      * over. Default {@value #DEFAULT_BATCH_SIZE}.
      *
      * @throws IllegalArgumentException if {@code rows} is below 1

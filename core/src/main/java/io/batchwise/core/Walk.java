@@ -11,9 +11,10 @@ import java.util.stream.Stream;
  * single-pass iterator, the one caller-facing shape shared by every Batchwise walker
  * (streaming {@code yieldPer}, keyset pages, plain JDBC).
  *
- * <p>Rows arrive in chunks of {@link #chunkSize()}: the walker releases what it holds for one
- * chunk (for an ORM walker, the entities in the persistence context) when the caller asks for
- * the first row of the next chunk, so at most about one chunk is ever retained.
+ * <p>Rows arrive in groups of {@link #chunkSize()}: a <em>batch</em> in a streaming walk, a
+ * <em>page</em> in a keyset walk (see the README's vocabulary). The walker releases what it holds
+ * for one group (for an ORM walker, the entities in the persistence context) when the caller asks
+ * for the first row of the next, so at most about one group is ever retained.
  *
  * <p>Contract:
  * <ul>
@@ -38,7 +39,7 @@ import java.util.stream.Stream;
  */
 public interface Walk<T> extends Iterator<T>, AutoCloseable {
 
-    /** Rows per chunk: what the walker holds at most before it releases it. */
+    /** Rows per group, what the walker holds at most: a streaming walk's batch size, a keyset walk's page size. */
     int chunkSize();
 
     /** Rows handed to the caller so far. */
@@ -57,12 +58,12 @@ public interface Walk<T> extends Iterator<T>, AutoCloseable {
     Stream<T> stream();
 
     /**
-     * Hands the rest of the walk to {@code handler} one chunk at a time (an unmodifiable list of
-     * {@link #chunkSize()} rows, the last one possibly shorter) and closes the walk, also when the
-     * handler throws. For ORM walkers the rows of a chunk are managed while the handler runs and
-     * released after it returns.
+     * Hands the rest of the walk to {@code handler} one batch or page at a time (an unmodifiable
+     * list of {@link #chunkSize()} rows, the last one possibly shorter) and closes the walk, also
+     * when the handler throws. For ORM walkers the rows of a group are managed while the handler
+     * runs and released after it returns.
      *
-     * @param handler called once per chunk; must not be null
+     * @param handler called once per batch or page; must not be null
      * @return the number of rows handed over
      */
     long forEachChunk(Consumer<? super List<T>> handler);

@@ -88,12 +88,12 @@ class JdbcWalkerIT {
     }
 
     @Test
-    void forEachChunkHandsFullChunksAndTheRest(TestSchema schema) {
+    void forEachBatchHandsFullBatchesAndTheRest(TestSchema schema) {
         List<Integer> sizes = new ArrayList<>();
         long handed = JdbcWalker.query(schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J),
                         "select id from item where id <= ?", row -> row.getLong(1))
                 .parameters(2_500).batchSize(1_000)
-                .forEachChunk(chunk -> sizes.add(chunk.size()));
+                .forEachBatch(batch -> sizes.add(batch.size()));
         assertEquals(2_500, handed);
         assertEquals(List.of(1_000, 1_000, 500), sizes);
     }

@@ -44,7 +44,7 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  * // modifying: flush + clear per batch (needs useCursorFetch=true with MySQL Connector/J)
  * YieldPer.query(session, "from Order", Order.class)
  *         .afterBatch(AfterBatch.FLUSH_AND_CLEAR)
- *         .forEachChunk(batch -> batch.forEach(Order::recalculate));
+ *         .forEachBatch(batch -> batch.forEach(Order::recalculate));
  * }</pre>
  *
  * <h2>Contract</h2>
@@ -69,7 +69,7 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  *       middle would split it. Load collections per batch instead ({@code @BatchSize}, or a second
  *       query per chunk), or use the keyset pager.</li>
  *   <li>Always close the walk (try-with-resources, a closed {@link Stream}, or
- *       {@link Builder#forEachChunk(Consumer)}). Closing, an early {@code break} or an exception
+ *       {@link Builder#forEachBatch(Consumer)}). Closing, an early {@code break} or an exception
  *       from the caller's code closes the scroll and leaves the session usable.</li>
  *   <li>Faults: a killed query, a lost connection or a server restart ends the walk with a
  *       {@link BatchwiseException} naming the cause, the rows read and the fix (a streaming walk

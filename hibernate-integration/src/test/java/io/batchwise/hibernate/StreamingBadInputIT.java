@@ -274,15 +274,15 @@ class StreamingBadInputIT {
                 f -> YieldPer.query(f.session, "from Item", Item.class).netWriteTimeout(Duration.ofSeconds(-5))));
         cases.add(iae("YieldPer...netWriteTimeout(more than the server allows)", "netWriteTimeout", "was PT8784H",
                 "365 days", f -> YieldPer.query(f.session, "from Item", Item.class).netWriteTimeout(ONE_YEAR_AND_A_DAY)));
-        cases.add(iae("YieldPer...forEachChunk(null)", "handler", "null", "pass the code to run for each batch",
-                f -> YieldPer.query(f.session, "from Item", Item.class).forEachChunk(null)));
+        cases.add(iae("YieldPer...forEachBatch(null)", "handler", "null", "pass the code to run for each batch",
+                f -> YieldPer.query(f.session, "from Item", Item.class).forEachBatch(null)));
         cases.add(ise("YieldPer.query(closed Session, ...).open()", "session", "closed", "open the walk on an open Session",
                 f -> YieldPer.query(f.closedSession, "from Item", Item.class).open()));
         cases.add(ise("YieldPer.query(closed Session, ...).stream()", "session", "closed", "open the walk on an open Session",
                 f -> YieldPer.query(f.closedSession, "from Item", Item.class).stream()));
-        cases.add(ise("YieldPer.query(closed Session, ...).forEachChunk(handler)", "session", "closed",
+        cases.add(ise("YieldPer.query(closed Session, ...).forEachBatch(handler)", "session", "closed",
                 "open the walk on an open Session",
-                f -> YieldPer.query(f.closedSession, "from Item", Item.class).forEachChunk(chunk -> { })));
+                f -> YieldPer.query(f.closedSession, "from Item", Item.class).forEachBatch(batch -> { })));
         cases.add(ise("YieldPer.query(closed StatelessSession, ...).open()", "session", "closed",
                 "open the walk on an open StatelessSession",
                 f -> YieldPer.query(f.closedStateless, "from Item", Item.class).open()));
@@ -341,15 +341,15 @@ class StreamingBadInputIT {
                 "Duration.ofMinutes(30)", f -> JdbcWalker.query(connectorJ, SQL, ID).netWriteTimeout(Duration.ofMillis(-1))));
         cases.add(iae("JdbcWalker...netWriteTimeout(more than the server allows)", "netWriteTimeout", "was PT9600H",
                 "365 days", f -> JdbcWalker.query(connectorJ, SQL, ID).netWriteTimeout(Duration.ofDays(400))));
-        cases.add(iae("JdbcWalker...forEachChunk(null)", "handler", "null", "pass the code to run for each batch",
-                f -> JdbcWalker.query(connectorJ, SQL, ID).forEachChunk(null)));
+        cases.add(iae("JdbcWalker...forEachBatch(null)", "handler", "null", "pass the code to run for each batch",
+                f -> JdbcWalker.query(connectorJ, SQL, ID).forEachBatch(null)));
         cases.add(ise("JdbcWalker.query(closed Connection, ...).open()", "connection", "closed",
                 "pass an open Connection, or a DataSource", f -> JdbcWalker.query(f.closedConnection, SQL, ID).open()));
         cases.add(ise("JdbcWalker.query(closed Connection, ...).stream()", "connection", "closed",
                 "pass an open Connection, or a DataSource", f -> JdbcWalker.query(f.closedConnection, SQL, ID).stream()));
-        cases.add(ise("JdbcWalker.query(closed Connection, ...).forEachChunk(handler)", "connection", "closed",
+        cases.add(ise("JdbcWalker.query(closed Connection, ...).forEachBatch(handler)", "connection", "closed",
                 "pass an open Connection, or a DataSource",
-                f -> JdbcWalker.query(f.closedConnection, SQL, ID).forEachChunk(chunk -> { })));
+                f -> JdbcWalker.query(f.closedConnection, SQL, ID).forEachBatch(batch -> { })));
         cases.add(refused("JdbcWalker.query(MariaDB DataSource, ...).connectionUse(SHARED).open()", "connectionUse",
                 "SHARED", "useCursorFetch=true",
                 f -> JdbcWalker.query(mariaDb, SQL, ID).connectionUse(ConnectionUse.SHARED).open()));

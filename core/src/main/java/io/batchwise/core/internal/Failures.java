@@ -189,8 +189,8 @@ public final class Failures {
 
     private static BatchwiseException busyStream(Throwable cause, long rowsRead) {
         return new BatchwiseException(Reason.STREAM_BLOCKED, "A statement ran on the walk's connection while it was"
-                + " streaming rows (MySQL Connector/J, fetchSize=Integer.MIN_VALUE): a lazy association or an EAGER association"
-                + " not fetched by the query, a flush, or another query on the same session. Streaming blocks"
+                + " streaming rows (MySQL Connector/J, fetchSize=Integer.MIN_VALUE): a lazy association or an EAGER"
+                + " association not fetched by the query, a flush, or another query on the same session. Streaming blocks"
                 + " the connection until the walk is closed. Fix: fetch what the loop needs in the query (join"
                 + " fetch, or make the association LAZY and leave it untouched), or add useCursorFetch=true to"
                 + " the JDBC URL and open the walk with ConnectionUse.SHARED, or use the keyset pager.",
@@ -199,7 +199,8 @@ public final class Failures {
 
     private static BatchwiseException driverOutOfMemory(Throwable cause, Context context) {
         return new BatchwiseException(Reason.OUT_OF_HEAP, "The JDBC driver ran out of heap reading the result into"
-                + " memory: the fetch was " + context.plan().describe() + ", which buffers every row before the first one is returned. Fix: leave"
+                + " memory: the fetch was " + context.plan().describe() + ", which buffers every row before the first one"
+                + " is returned. Fix: leave"
                 + " fetchSize unset so Batchwise streams (MySQL Connector/J: fetchSize=Integer.MIN_VALUE, or"
                 + " useCursorFetch=true with a positive fetchSize; MariaDB Connector/J: a positive fetchSize).",
                 context.rowsRead(), null, cause);

@@ -62,8 +62,8 @@ public final class FetchPlans {
                   + " every other statement on the connection until the result is closed"
                 : "MariaDB Connector/J reads the whole rest of an open streaming result into memory before it"
                   + " runs another statement on the connection, which defeats the bounded heap";
-        return new BatchwiseException(Reason.STREAM_BLOCKED, sharedBy + " needs the walk's connection free for other statements while rows"
-                + " are read (a flush each batch, lazy loading or writes in the loop), but " + why + ". Fix: connect"
+        return new BatchwiseException(Reason.STREAM_BLOCKED, sharedBy + " needs the walk's connection free for other"
+                + " statements while rows are read (a flush each batch, lazy loading or writes in the loop), but " + why + ". Fix: connect"
                 + " with MySQL Connector/J and add useCursorFetch=true to the JDBC URL (rows then come from a"
                 + " server-side cursor), or walk with the keyset pager, which holds no result open between pages, or"
                 + " keep the walk read-only and fetch what the loop needs in the query (join fetch).", -1, null,
