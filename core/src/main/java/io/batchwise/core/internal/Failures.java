@@ -79,6 +79,9 @@ public final class Failures {
         if (connectionLoss(failure)) {
             return Reason.CONNECTION_LOST;
         }
+        if (hasCause(failure, SQLTransientConnectionException.class)) {
+            return Reason.NO_CONNECTION; // a pool's timeout (HikariCP, DBCP) waiting for a free connection
+        }
         if (badData(failure)) {
             return Reason.BAD_DATA;
         }

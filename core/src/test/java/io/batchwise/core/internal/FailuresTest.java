@@ -78,6 +78,8 @@ class FailuresTest {
                 "Streaming result set com.mysql.cj.protocol.a.result.ResultsetRowsStreaming@1 is still active.")));
         assertEquals(Reason.OUT_OF_HEAP, Failures.classify(new SQLException("Java heap space", "HY000", 0)));
         assertEquals(Reason.OUT_OF_HEAP, Failures.classify(new RuntimeException(new OutOfMemoryError("Java heap space"))));
+        assertEquals(Reason.NO_CONNECTION, Failures.classify(new SQLTransientConnectionException(
+                "pool - Connection is not available, request timed out after 250ms")));
         assertEquals(Reason.OTHER, Failures.classify(null));
     }
 
