@@ -1,7 +1,8 @@
 package io.batchwise.core;
 
-import java.util.Objects;
 import java.util.Optional;
+
+import io.batchwise.core.internal.Arguments;
 
 /**
  * The one exception type of Batchwise: a walk failed for a reason the library can explain.
@@ -109,7 +110,7 @@ public class BatchwiseException extends RuntimeException {
      */
     public BatchwiseException(Reason reason, String message, long rowsRead, String resumeToken, Throwable cause) {
         super(message, cause);
-        this.reason = Objects.requireNonNull(reason, "reason");
+        this.reason = Arguments.notNull("reason", reason, "pass a BatchwiseException.Reason, Reason.OTHER if none fits");
         this.rowsRead = rowsRead;
         this.resumeToken = resumeToken;
     }
