@@ -134,32 +134,18 @@ public final class StreamingResource {
     }
 
     /**
-     * Undoes {@link #claim} after {@code failure} kept the walk from opening: discards a dead
-     * connection or sets {@code net_write_timeout} back, closes {@code opened} and an owned
-     * connection (their failures suppressed into {@code failure}), and returns the failure explained.
+     * Undoes {@link #claim} after {@code failure} kept the walk from opening, as {@link #close} does
+     * (a dead connection discarded instead), with what went wrong on the way suppressed into
+     * {@code failure}, and returns the failure explained.
      */
     public RuntimeException openFailed(RuntimeException failure, int batchSize, AutoCloseable... opened) {
         fault = Failures.classify(failure);
         if (Failures.connectionGone(fault)) {
             LostConnections.discard(connection);
-        } else if (netWriteTimeout != null) {
-            try {
-                netWriteTimeout.restore(connection);
-            } catch (SQLException | RuntimeException e) {
-                failure.addSuppressed(e);
-            }
         }
-        try {
-            for (AutoCloseable resource : opened) {
-                closeQuietly(resource, failure);
-            }
-            if (owned) {
-                closeQuietly(connection, failure);
-            }
-        } finally {
-            if (physical != null) {
-                StreamingConnections.release(physical);
-            }
+        RuntimeException closing = close(-1, opened);
+        if (closing != null) {
+            failure.addSuppressed(closing);
         }
         return Failures.explainRead(failure, new Failures.Context(-1, batchSize, 0, plan, 0));
     }
@@ -190,17 +176,6 @@ public final class StreamingResource {
             return null;
         } catch (Exception e) {
             return connectionGone() ? null : unexpected(e, "Closing the walk failed", rowsRead);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource, Exception primary) {
-        if (resource == null) {
-            return;
-        }
-        try {
-            resource.close();
-        } catch (Exception e) {
-            primary.addSuppressed(e);
         }
     }
 
