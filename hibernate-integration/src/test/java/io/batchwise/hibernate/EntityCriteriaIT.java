@@ -104,7 +104,7 @@ class EntityCriteriaIT {
             assertFalse(sql.contains("cat-3"), "the criteria value is bound, not written into the SQL: " + sql);
         }
         String later = STATEMENTS.get(1);
-        assertTrue(later.contains("i1_0.category=?") && later.contains("i1_0.created_at<?"), later);
+        assertTrue(later.contains("i1_0.category=?") && later.contains("i1_0.created_at<timestamp(?)"), later);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * How the values of one key column make the round trip of a keyset page: read from the row,
@@ -52,6 +53,10 @@ public final class KeyKind {
 
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS",
             Locale.ROOT);
+
+    private static final Pattern DATE_TEXT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern DATETIME_TEXT = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?");
+    private static final Pattern TIME_TEXT = Pattern.compile("-?\\d{1,3}:\\d{2}:\\d{2}(\\.\\d{1,6})?");
 
     /** A plain key whose Java type comes from the driver's metadata. */
     public static final KeyKind PLAIN = new KeyKind(Form.PLAIN, "", null, List.of());
@@ -111,7 +116,7 @@ public final class KeyKind {
             case "date", "datetime", "time", "year", "uuid", "inet4", "inet6" ->
                     new KeyKind(Form.TEXT, full, String.class, List.of());
             case "timestamp" -> new KeyKind(Form.EPOCH, full, BigDecimal.class, List.of());
-            case "enum" -> new KeyKind(Form.ENUM, full, String.class, enumMembers(full));
+            case "enum" -> new KeyKind(Form.ENUM, full, String.class, enumMembers(columnType));
             case "bit" -> new KeyKind(Form.BIT, full, null, List.of());
             default -> throw refused(key, full);
         };
@@ -252,7 +257,13 @@ public final class KeyKind {
                 if (value instanceof LocalDate d) {
                     yield d.toString();
                 }
-                yield expect(key, value, String.class);
+                String text = expect(key, value, String.class);
+                Pattern shape = sqlType.startsWith("datetime") ? DATETIME_TEXT : sqlType.startsWith("date") ? DATE_TEXT
+                        : sqlType.startsWith("time") ? TIME_TEXT : null;
+                if (shape != null && !shape.matcher(text).matches()) {
+                    throw wrongToken(key, "\"" + text + "\", which is not a " + sqlType + " value");
+                }
+                yield text;
             }
             case EPOCH -> expect(key, value, BigDecimal.class);
             case ENUM -> {

@@ -60,6 +60,14 @@ public final class SeekSql {
         default String epochOf(String key) {
             return "UNIX_TIMESTAMP(" + key + ")";
         }
+
+        /**
+         * The value to bind for a placeholder compared with the {@code index}-th key, from the value
+         * the clause computed (a token value, an ENUM member, an instant bound); by default itself.
+         */
+        default Object value(int index, Object value) {
+            return value;
+        }
     }
 
     /** MySQL/MariaDB SQL: keys quoted with backticks, values as {@code ?}. */
@@ -155,8 +163,8 @@ public final class SeekSql {
             this.daylightSavingZone = daylightSavingZone;
         }
 
-        String bind(Object value) {
-            values.add(value);
+        String bind(int index, Object value) {
+            values.add(syntax.value(index, value));
             return syntax.parameter(values.size() - 1);
         }
 
@@ -171,20 +179,20 @@ public final class SeekSql {
             }
             Object bound = kind.bindable(key.column(), value);
             return switch (kind.form()) {
-                case TEXT -> column + " = " + syntax.fromText(bind(bound), index, kind);
+                case TEXT -> column + " = " + syntax.fromText(bind(index, bound), index, kind);
                 case EPOCH -> {
                     if (!daylightSavingZone) {
-                        yield column + " = " + syntax.fromEpoch(bind(bound));
+                        yield column + " = " + syntax.fromEpoch(bind(index, bound));
                     }
                     BigDecimal instant = (BigDecimal) bound;
-                    String range = column + " >= " + syntax.fromEpoch(bind(low(instant)));
+                    String range = column + " >= " + syntax.fromEpoch(bind(index, low(instant)));
                     BigDecimal high = instant.add(BigDecimal.valueOf(KeyKind.DST_MARGIN_SECONDS));
                     if (high.compareTo(MAX_EPOCH) <= 0) {
-                        range += " AND " + column + " <= " + syntax.fromEpoch(bind(high));
+                        range += " AND " + column + " <= " + syntax.fromEpoch(bind(index, high));
                     }
-                    yield range + " AND " + syntax.epochOf(column) + " = " + bind(bound);
+                    yield range + " AND " + syntax.epochOf(column) + " = " + bind(index, bound);
                 }
-                default -> column + " = " + bind(bound);
+                default -> column + " = " + bind(index, bound);
             };
         }
 
@@ -206,7 +214,7 @@ public final class SeekSql {
             boolean ascending = key.direction() == SortKey.Direction.ASC;
             String operator = ascending ? " > " : " < ";
             return switch (kind.form()) {
-                case TEXT -> column + operator + syntax.fromText(bind(value), index, kind);
+                case TEXT -> column + operator + syntax.fromText(bind(index, value), index, kind);
                 case ENUM -> {
                     List<String> members = kind.members();
                     int position = members.indexOf(value);
@@ -217,27 +225,27 @@ public final class SeekSql {
                     }
                     StringJoiner in = new StringJoiner(", ", column + " IN (", ")");
                     for (String member : beyond) {
-                        in.add(bind(member));
+                        in.add(bind(index, member));
                     }
                     yield in.toString();
                 }
                 case EPOCH -> {
                     if (!daylightSavingZone) {
-                        yield column + operator + syntax.fromEpoch(bind(value));
+                        yield column + operator + syntax.fromEpoch(bind(index, value));
                     }
                     BigDecimal instant = (BigDecimal) value;
                     String range = "";
                     if (ascending) {
-                        range = column + " >= " + syntax.fromEpoch(bind(low(instant))) + " AND ";
+                        range = column + " >= " + syntax.fromEpoch(bind(index, low(instant))) + " AND ";
                     } else {
                         BigDecimal high = instant.add(BigDecimal.valueOf(KeyKind.DST_MARGIN_SECONDS));
                         if (high.compareTo(MAX_EPOCH) <= 0) {
-                            range = column + " <= " + syntax.fromEpoch(bind(high)) + " AND ";
+                            range = column + " <= " + syntax.fromEpoch(bind(index, high)) + " AND ";
                         }
                     }
-                    yield "(" + range + syntax.epochOf(column) + operator + bind(value) + ")";
+                    yield "(" + range + syntax.epochOf(column) + operator + bind(index, value) + ")";
                 }
-                default -> column + operator + bind(value);
+                default -> column + operator + bind(index, value);
             };
         }
 
