@@ -39,6 +39,7 @@ import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.internal.Identifiers;
 import io.batchwise.core.internal.KeyKind;
+import io.batchwise.core.internal.SessionZone;
 import io.batchwise.core.internal.TableSchema;
 
 /**
@@ -146,7 +147,10 @@ public final class EntityKeys {
                     key.isNullable(), kind, column.converter()));
         }
         if (schema != null) {
-            advice = advice(entity, schema, order, columns, tables);
+            List<KeyKind> kinds = types.stream().map(KeyType::kind).toList();
+            boolean daylightSaving = kinds.stream().anyMatch(k -> k.form() == KeyKind.Form.EPOCH)
+                    && sessionZoneHasDaylightSaving(factory);
+            advice = advice(entity, schema, order, columns, tables, kinds, daylightSaving);
         }
         return new Resolved(order, types, advice);
     }
@@ -235,8 +239,14 @@ public final class EntityKeys {
         return ordered.size() == idParts.size() ? ordered : idParts;
     }
 
+    private static boolean sessionZoneHasDaylightSaving(SessionFactory factory) {
+        try (StatelessSession session = factory.openStatelessSession()) {
+            return session.doReturningWork(SessionZone::hasDaylightSaving);
+        }
+    }
+
     private static String advice(EntityType<?> entity, TableSchema schema, KeyOrder order, Map<String, Column> columns,
-            Set<String> tables) {
+            Set<String> tables, List<KeyKind> kinds, boolean daylightSaving) {
         String prefix = "Entity " + entity.getName() + ", keys " + order + ": ";
         if (tables.size() > 1) {
             return prefix + "the keys map to columns of " + tables.size() + " tables ("
@@ -256,8 +266,8 @@ public final class EntityKeys {
                         + " when an index serves the order anyway";
             }
         }
-        return schema.indexAdvice(inColumns(order, columns), schema.schema() != null
-                && idTableQualified(columns)).map(advice -> prefix + advice).orElse(null);
+        return schema.indexAdvice(inColumns(order, columns), kinds, schema.schema() != null
+                && idTableQualified(columns), daylightSaving).map(advice -> prefix + advice).orElse(null);
     }
 
     private static boolean idTableQualified(Map<String, Column> columns) {
