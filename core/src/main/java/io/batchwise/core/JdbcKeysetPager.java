@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.core.internal.Borrowed;
+import io.batchwise.core.internal.Failures;
 import io.batchwise.core.internal.Identifiers;
 import io.batchwise.core.internal.KeyKind;
 import io.batchwise.core.internal.KeysetQuery;
@@ -168,8 +169,8 @@ public final class JdbcKeysetPager<T> {
             try {
                 return Borrowed.read(dataSource, c -> query.read(c, false, after, limit, rowsBefore));
             } catch (SQLException e) {
-                throw new BatchwiseException("Reading the keyset page after row " + rowsBefore + " failed: "
-                        + e.getMessage() + ". The walk can be resumed from resumeToken()", rowsBefore, e);
+                throw Failures.wrap("Reading the keyset page after row " + rowsBefore + " failed: "
+                        + e.getMessage() + ". The walk can be resumed from resumeToken()", rowsBefore, null, e);
             }
         }, pageSize, start, startToken, this::forwardToken);
     }
@@ -205,7 +206,7 @@ public final class JdbcKeysetPager<T> {
         try {
             rows = Borrowed.read(dataSource, c -> query.read(c, backward, boundary, pageSize + 1, 0));
         } catch (SQLException e) {
-            throw new BatchwiseException("Reading a keyset page failed: " + e.getMessage(), -1, e);
+            throw Failures.wrap("Reading a keyset page failed: " + e.getMessage(), -1, null, e);
         }
         return rows.toPage(pageSize, backward, fromToken, tokens);
     }

@@ -36,6 +36,7 @@ import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.Failures;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.PagedWalk;
 import io.batchwise.core.internal.ResumeTokens;
@@ -260,7 +261,9 @@ public final class EntityPager<T> {
      * Walks every page after the token's row (null: from the start), each in its own session and
      * transaction: reads the page, hands it to {@code work}, commits. A failure rolls back the
      * failing page only and is rethrown as a {@link BatchwiseException} that names the token to
-     * resume from (also given by {@link #lastCommittedToken(BatchwiseException)}).
+     * resume from ({@link BatchwiseException#resumeToken()}: after the last committed page, empty when
+     * no page was committed and the walk started from the start) and the
+     * {@link BatchwiseException#reason()} of the failure, so retry code need not parse the message.
      *
      * @return the token after the last page (pass it again later to pick up rows added since)
      */
@@ -293,10 +296,10 @@ public final class EntityPager<T> {
                             e.addSuppressed(rollback);
                         }
                     }
-                    throw new PageFailedException("A page failed after " + rows + " rows were committed: "
+                    throw Failures.wrap("A page failed after " + rows + " rows were committed: "
                             + e.getMessage() + ". Its transaction was rolled back; resume with forEachPage(token, work)"
-                            + " from the last committed token " + (committed == null ? "null (the start)" : committed),
-                            rows, committed, e);
+                            + " from the last committed token " + (committed == null ? "null (the start)" : committed)
+                            + " (BatchwiseException.resumeToken())", rows, committed, e);
                 }
             }
             rows += page.size();
@@ -307,21 +310,6 @@ public final class EntityPager<T> {
             if (!page.hasNext()) {
                 return committed;
             }
-        }
-    }
-
-    /** The token to resume from after {@code failure} of {@link #forEachPage}. */
-    public static String lastCommittedToken(BatchwiseException failure) {
-        return failure instanceof PageFailedException p ? p.token : null;
-    }
-
-    private static final class PageFailedException extends BatchwiseException {
-        private static final long serialVersionUID = 1L;
-        private final String token;
-
-        PageFailedException(String message, long rows, String token, Throwable cause) {
-            super(message, rows, cause);
-            this.token = token;
         }
     }
 
