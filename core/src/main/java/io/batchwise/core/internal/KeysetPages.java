@@ -35,7 +35,7 @@ public final class KeysetPages {
             Arguments.atLeastOne("pageSize", rows, "pass the rows per page, e.g. pageSize(1000)");
             if (rows > MAX_PAGE_SIZE) {
                 throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
-                        + "; a page is read whole into memory, walk more pages instead");
+                        + "; a page is held in memory whole: walk() reads any number of rows page by page");
             }
             return new Options(rows, secret, maxTokenChars);
         }
