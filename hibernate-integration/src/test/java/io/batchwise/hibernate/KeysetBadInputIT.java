@@ -247,7 +247,7 @@ class KeysetBadInputIT {
                 bad("pageSize: negative", () -> EntityPager.of(factory, Item.class).pageSize(-1),
                         "pageSize must be >= 1, was -1", "pass the rows per page"),
                 bad("pageSize: oversized", () -> EntityPager.of(factory, Item.class).pageSize(100_001),
-                        "pageSize must be <= 100000, was 100001", "walk more pages instead"),
+                        "pageSize must be <= 100000, was 100001", "walk() reads any number of rows page by page"),
                 bad("indexCheck: null", () -> EntityPager.of(factory, Item.class).indexCheck(null),
                         "check must not be null", "pass IndexCheck.WARN, STRICT or OFF"),
                 bad("tokenSecret: null", () -> EntityPager.of(factory, Item.class).tokenSecret(null),
