@@ -164,7 +164,7 @@ class EntityShapesIT {
                 + " (bornAt to j_animal.born_at, id to j_dog.animal_id), and no index serves an order across"
                 + " tables: every page will read and sort the rows after the cursor (up to the whole table) instead of"
                 + " one page."), advice);
-        assertTrue(advice.contains("Page Animal with where(\"type(e) = Dog\") instead: its order (born_at ASC, id ASC)"
+        assertTrue(advice.contains("Page Animal with where(\"type(e) = Dog\") instead: its order (born_at ASC, id ASC unique)"
                 + " is on table j_animal alone, where index idx_animal_born serves it"), advice);
         BatchwiseException strict = assertThrows(BatchwiseException.class, () -> EntityPager.of(mariadbDriver,
                 Dog.class).orderBy(SortKey.asc("bornAt")).indexCheck(IndexCheck.STRICT).open());
