@@ -13,9 +13,11 @@ import javax.sql.DataSource;
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.core.internal.Borrowed;
 import io.batchwise.core.internal.Identifiers;
+import io.batchwise.core.internal.KeyKind;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.PagedWalk;
 import io.batchwise.core.internal.ResumeTokens;
+import io.batchwise.core.internal.SessionZone;
 import io.batchwise.core.internal.TableSchema;
 
 /**
@@ -327,6 +329,7 @@ public final class JdbcKeysetPager<T> {
             String fromClause = table == null && inspected != null ? Identifiers.quote(inspected) : from;
             KeyOrder keys = order;
             String advice = null;
+            List<KeyKind> kinds = null;
             if (indexCheck == IndexCheck.OFF) {
                 keys.requireUnique("orderBy");
             } else if (inspected == null) {
@@ -341,12 +344,20 @@ public final class JdbcKeysetPager<T> {
             } else {
                 TableSchema schema = readSchema(inspected);
                 keys = checked(schema, keys);
-                advice = advise(schema, keys, inspected.indexOf('.') >= 0);
+                kinds = new ArrayList<>();
+                for (SortKey key : keys.keys()) {
+                    kinds.add(schema.keyKind(key.columnName(), key.column()));
+                }
+                advice = advise(schema, keys, kinds, inspected.indexOf('.') >= 0);
+            }
+            if (kinds == null) {
+                kinds = probeKinds(fromClause, keys);
             }
             List<String> parts = List.of("jdbc-keyset", columns, fromClause, where == null ? "" : where,
                     keys.toString());
             byte[] fingerprint = ResumeTokens.fingerprint(parts, parameters);
-            KeysetQuery<T> query = new KeysetQuery<>(columns, fromClause, where, parameters, keys, mapper);
+            KeysetQuery<T> query = new KeysetQuery<>(columns, fromClause, where, parameters, keys, mapper,
+                    kinds);
             return new JdbcKeysetPager<>(dataSource, query, pageSize,
                     new ResumeTokens.Codec(fingerprint, secret, maxTokenChars), advice);
         }
@@ -404,8 +415,26 @@ public final class JdbcKeysetPager<T> {
                     .orElse(candidates.get(0));
         }
 
-        private String advise(TableSchema schema, KeyOrder keys, boolean qualified) {
-            String advice = schema.indexAdvice(keys, qualified).orElse(null);
+        /** The key kinds from the driver's metadata of a query that reads no row. */
+        private List<KeyKind> probeKinds(String fromClause, KeyOrder keys) {
+            try {
+                return Borrowed.read(dataSource, c -> KeysetQuery.probeKinds(c, fromClause, where, parameters, keys));
+            } catch (SQLException e) {
+                throw new BatchwiseException("Could not read the key columns' types with SELECT ... FROM " + fromClause
+                        + " LIMIT 0: " + e.getMessage() + ". Check the FROM and WHERE clauses and the key names", -1, e);
+            }
+        }
+
+        private String advise(TableSchema schema, KeyOrder keys, List<KeyKind> kinds, boolean qualified) {
+            boolean daylightSaving = false;
+            if (kinds.stream().anyMatch(k -> k.form() == KeyKind.Form.EPOCH)) {
+                try {
+                    daylightSaving = Borrowed.read(dataSource, SessionZone::hasDaylightSaving);
+                } catch (SQLException e) {
+                    throw new BatchwiseException("Could not read the session time zone: " + e.getMessage(), -1, e);
+                }
+            }
+            String advice = schema.indexAdvice(keys, kinds, qualified, daylightSaving).orElse(null);
             if (advice == null) {
                 return null;
             }

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,6 +41,7 @@ import io.batchwise.testing.TestSchema;
  * directions, strings equal by collation, fractional-second DATETIME(6), DECIMAL scale.
  */
 @ExtendWith(MySqlServerExtension.class)
+@Timeout(60) // a keyset walk that loops fails here, with its name
 class JdbcKeysetPagerIT {
     static final int ROWS = 400;
     static final int PAGE = 7;

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,6 +29,7 @@ import io.batchwise.testing.TestSchema;
  * is read exactly once; deletes, even of the row the cursor stands on, never cause a skip.
  */
 @ExtendWith(MySqlServerExtension.class)
+@Timeout(60) // a keyset walk that loops fails here, with its name
 class KeysetConcurrencyIT {
     static final int PAGE = 10;
 

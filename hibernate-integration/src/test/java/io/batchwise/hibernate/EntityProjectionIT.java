@@ -19,6 +19,7 @@ import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,6 +43,7 @@ import io.batchwise.testing.TestSchema;
  * from the database.
  */
 @ExtendWith(MySqlServerExtension.class)
+@Timeout(60) // a keyset walk that loops fails here, with its name
 class EntityProjectionIT {
     static final int ROWS = 1_500;
     static TestSchema schema;

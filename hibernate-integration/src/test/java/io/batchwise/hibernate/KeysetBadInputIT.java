@@ -374,7 +374,7 @@ class KeysetBadInputIT {
                         "token is signed, but this pager has no tokenSecret",
                         "configure the same tokenSecret as the pager that issued it"),
                 bad("page: a forged token with a value of the wrong type", () -> tricky.page(session, forged()),
-                        "token carries a String for key \"createdAt\", which is a LocalDateTime that cannot be NULL",
+                        "token carries \"2024-03-01\", which is not a datetime(6) value for key \"createdAt\"",
                         "the token was not issued by this pager", "ask for the first page"),
                 bad("walk: a previous-page token", () -> tricky.walk(session, previous),
                         "token must continue forward, but it is a previous-page token",

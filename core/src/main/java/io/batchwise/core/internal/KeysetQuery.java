@@ -30,6 +30,7 @@ import io.batchwise.core.SortKey;
  */
 public final class KeysetQuery<T> {
     static final String KEY_LABEL = "bw_key_";
+    static final String VALUE_LABEL = "bw_value_";
 
     private final String select;
     private final String from;
@@ -37,6 +38,8 @@ public final class KeysetQuery<T> {
     private final List<Object> parameters;
     private final KeyOrder order;
     private final RowMapper<T> mapper;
+    private final List<KeyKind> kinds;
+    private final boolean hasTimestamp;
 
     /** Rows of one page in the order read, with each row's key values. */
     public record Rows<T>(List<T> rows, List<List<Object>> keys) {
@@ -64,14 +67,81 @@ public final class KeysetQuery<T> {
         }
     }
 
+    /**
+     * @param kinds for each key, how its values make the round trip ({@link #probeKinds} reads them when
+     *              the table's column types are not known)
+     */
     public KeysetQuery(String select, String from, String where, List<Object> parameters, KeyOrder order,
-            RowMapper<T> mapper) {
+            RowMapper<T> mapper, List<KeyKind> kinds) {
         this.select = select;
         this.from = from;
         this.where = where;
         this.parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
         this.order = order;
         this.mapper = mapper;
+        this.kinds = List.copyOf(kinds);
+        this.hasTimestamp = kinds.stream().anyMatch(k -> k.form() == KeyKind.Form.EPOCH);
+        if (kinds.size() != order.size()) {
+            throw new IllegalArgumentException("kinds must have one entry per key, had " + kinds.size());
+        }
+    }
+
+    /**
+     * The kinds of {@code order}'s keys as the driver's metadata of {@code SELECT <keys> FROM <from>
+     * WHERE <where> LIMIT 0} gives them: for a FROM that is not one table, whose column types
+     * {@code information_schema} cannot give. Reads no row.
+     *
+     * @throws IllegalArgumentException for a key type that cannot be paged by (see {@link KeyKind#ofMetadata})
+     */
+    public static List<KeyKind> probeKinds(Connection connection, String from, String where, List<Object> parameters,
+            KeyOrder order) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < order.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(order.get(i).quoted());
+        }
+        sql.append(" FROM ").append(from);
+        if (where != null) {
+            sql.append(" WHERE ").append(where);
+        }
+        sql.append(" LIMIT 0");
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                bind(ps, i + 1, parameters.get(i));
+            }
+            List<KeyKind> kinds = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                for (int i = 0; i < order.size(); i++) {
+                    // the column's own definition where the result names it (both drivers report the
+                    // original schema, table and column), else what the metadata says of the value
+                    KeyKind kind = columnKind(connection, meta.getCatalogName(i + 1), meta.getTableName(i + 1),
+                            meta.getColumnName(i + 1), order.get(i).column());
+                    kinds.add(kind != null ? kind : KeyKind.ofMetadata(meta, i + 1, order.get(i).column()));
+                }
+            }
+            return kinds;
+        }
+    }
+
+    private static KeyKind columnKind(Connection connection, String schema, String table, String column, String key)
+            throws SQLException {
+        if (schema == null || schema.isEmpty() || table == null || table.isEmpty() || column == null
+                || column.isEmpty()) {
+            return null;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT DATA_TYPE, COLUMN_TYPE FROM"
+                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            ps.setString(3, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? KeyKind.ofColumn(key, rs.getString(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    public List<KeyKind> kinds() {
+        return kinds;
     }
 
     public KeyOrder order() {
@@ -83,18 +153,32 @@ public final class KeysetQuery<T> {
      * boundary {@code values} (null: from the start), with the values to bind in order.
      */
     public Statement sql(boolean backward, List<?> values, int limit) {
+        return sql(backward, values, limit, false);
+    }
+
+    /**
+     * As {@link #sql(boolean, List, int)}, for a session whose time zone has daylight saving time
+     * when {@code daylightSavingZone} (TIMESTAMP keys are then compared as instants).
+     */
+    public Statement sql(boolean backward, List<?> values, int limit, boolean daylightSavingZone) {
         KeyOrder reading = backward ? order.reversed() : order;
         StringBuilder sql = new StringBuilder("SELECT ").append(select);
         for (int i = 0; i < order.size(); i++) {
             sql.append(", ").append(order.get(i).quoted()).append(" AS ").append(KEY_LABEL).append(i + 1);
         }
+        for (int i = 0; i < order.size(); i++) {
+            String value = kinds.get(i).valueExpression(order.get(i).quoted());
+            if (value != null) {
+                sql.append(", ").append(value).append(" AS ").append(VALUE_LABEL).append(i + 1);
+            }
+        }
         sql.append(" FROM ").append(from);
         List<Object> bound = new ArrayList<>(parameters);
         String seek = null;
         if (values != null) {
-            SeekSql.Clause clause = SeekSql.after(reading, values, LABELS);
+            SeekSql.Clause clause = SeekSql.after(reading, kinds, values, LABELS, daylightSavingZone);
             seek = clause.text();
-            bound.addAll(clause.values(values));
+            bound.addAll(clause.values());
         }
         if (where != null && seek != null) {
             sql.append(" WHERE (").append(where).append(") AND ").append(seek);
@@ -137,7 +221,8 @@ public final class KeysetQuery<T> {
      */
     public Rows<T> read(Connection connection, boolean backward, List<?> values, int limit, long rowsBefore)
             throws SQLException {
-        Statement statement = sql(backward, values, limit);
+        boolean daylightSaving = values != null && hasTimestamp && SessionZone.hasDaylightSaving(connection);
+        Statement statement = sql(backward, values, limit, daylightSaving);
         try (PreparedStatement ps = connection.prepareStatement(statement.sql(), ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(0); // a page is small and bounded: read it in one go
@@ -147,20 +232,24 @@ public final class KeysetQuery<T> {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
-                int first = meta.getColumnCount() - order.size() + 1;
+                int extra = (int) kinds.stream().filter(k -> k.valueExpression("k") != null).count();
+                int first = meta.getColumnCount() - order.size() - extra + 1;
                 Class<?>[] types = new Class<?>[order.size()];
+                int[] valueColumns = new int[order.size()];
+                int nextValue = first + order.size();
                 for (int i = 0; i < types.length; i++) {
-                    types[i] = KeyTypes.of(meta, first + i, order.get(i).column());
+                    KeyKind kind = kinds.get(i);
+                    if (kind.form() == KeyKind.Form.PLAIN) {
+                        types[i] = kind.readType(meta, first + i, order.get(i).column());
+                    }
+                    valueColumns[i] = kind.valueExpression("k") != null ? nextValue++ : first + i;
                 }
                 List<T> rows = new ArrayList<>(Math.min(limit, 10_000));
                 List<List<Object>> keys = new ArrayList<>(Math.min(limit, 10_000));
                 while (rs.next()) {
                     Object[] key = new Object[types.length];
                     for (int i = 0; i < types.length; i++) {
-                        Object value = rs.getObject(first + i, types[i]);
-                        if (rs.wasNull()) {
-                            value = null;
-                        }
+                        Object value = kinds.get(i).read(rs, valueColumns[i], types[i]);
                         if (value == null && !order.get(i).isNullable()) {
                             throw new BatchwiseException("Key \"" + order.get(i).column() + "\" is not declared"
                                     + " nullable, but row " + (rowsBefore + rows.size() + 1) + " has NULL there: NULL"
@@ -184,7 +273,7 @@ public final class KeysetQuery<T> {
         }
     }
 
-    private static void bind(PreparedStatement ps, int index, Object value) throws SQLException {
+    static void bind(PreparedStatement ps, int index, Object value) throws SQLException {
         if (value instanceof UUID uuid) {
             ps.setString(index, uuid.toString()); // MariaDB's UUID type and CHAR(36) columns compare with the text
         } else {

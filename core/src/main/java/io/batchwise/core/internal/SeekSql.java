@@ -1,6 +1,8 @@
 package io.batchwise.core.internal;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -33,8 +35,8 @@ public final class SeekSql {
         /** The expression for {@code key}, the {@code index}-th key of the order. */
         String key(int index, SortKey key);
 
-        /** The placeholder for the boundary value of the {@code index}-th key (e.g. {@code ?}). */
-        String parameter(int index);
+        /** The placeholder for the {@code slot}-th bound value of a clause (e.g. {@code ?}). */
+        String parameter(int slot);
 
         /**
          * The expression that sorts by {@code key} in ORDER BY; by default {@link #key}. (The JDBC pager
@@ -42,6 +44,29 @@ public final class SeekSql {
          */
         default String orderTerm(int index, SortKey key) {
             return key(index, key);
+        }
+
+        /** A value bound as the server's text of a {@link KeyKind.Form#TEXT} key, as that key's type. */
+        default String fromText(String placeholder, int index, KeyKind kind) {
+            return placeholder;
+        }
+
+        /** The {@code TIMESTAMP} of a bound {@code UNIX_TIMESTAMP} value. */
+        default String fromEpoch(String placeholder) {
+            return "FROM_UNIXTIME(" + placeholder + ")";
+        }
+
+        /** The {@code UNIX_TIMESTAMP} of a {@code TIMESTAMP} key expression. */
+        default String epochOf(String key) {
+            return "UNIX_TIMESTAMP(" + key + ")";
+        }
+
+        /**
+         * The value to bind for a placeholder compared with the {@code index}-th key, from the value
+         * the clause computed (a token value, an ENUM member, an instant bound); by default itself.
+         */
+        default Object value(int index, Object value) {
+            return value;
         }
     }
 
@@ -53,7 +78,7 @@ public final class SeekSql {
         }
 
         @Override
-        public String parameter(int index) {
+        public String parameter(int slot) {
             return "?";
         }
     };
@@ -61,34 +86,38 @@ public final class SeekSql {
     /**
      * A predicate and the values its placeholders take, in placeholder order.
      *
-     * @param text     the condition, safe to AND with others (parenthesised when it has an OR)
-     * @param bindings for each placeholder in order, the index of the key whose boundary value it binds
+     * @param text   the condition, safe to AND with others (parenthesised when it has an OR)
+     * @param values the values to bind, in placeholder order
      */
-    public record Clause(String text, List<Integer> bindings) {
+    public record Clause(String text, List<Object> values) {
         public Clause {
-            bindings = List.copyOf(bindings);
-        }
-
-        /** The values to bind, in placeholder order, taken from the boundary {@code values}. */
-        public List<Object> values(List<?> values) {
-            List<Object> bound = new ArrayList<>(bindings.size());
-            for (int index : bindings) {
-                bound.add(values.get(index));
-            }
-            return bound;
+            values = java.util.Collections.unmodifiableList(new ArrayList<>(values));
         }
     }
+
+    /** The largest value FROM_UNIXTIME takes on every supported server. */
+    private static final BigDecimal MAX_EPOCH = BigDecimal.valueOf(Integer.MAX_VALUE);
 
     private SeekSql() {
     }
 
-    /**
-     * Rows strictly after the row whose keys are {@code values} in {@code order}. For the rows
-     * strictly before it, pass {@code order.reversed()}.
-     *
-     * @throws IllegalArgumentException if the number of values differs from the keys, or a NOT NULL key has a NULL value
-     */
+    /** {@link #after(KeyOrder, List, List, Syntax, boolean)} for keys that are all {@link KeyKind#PLAIN}. */
     public static Clause after(KeyOrder order, List<?> values, Syntax syntax) {
+        return after(order, Collections.nCopies(order.size(), KeyKind.PLAIN), values, syntax, false);
+    }
+
+    /**
+     * Rows strictly after the row whose keys are {@code values} in {@code order}, each key compared
+     * the way its {@code kinds} entry says. For the rows strictly before it, pass
+     * {@code order.reversed()}.
+     *
+     * @param daylightSavingZone whether the session time zone has offset changes (then TIMESTAMP keys
+     *                           are compared as instants; see {@link KeyKind})
+     * @throws IllegalArgumentException if the number of values differs from the keys, a NOT NULL key has
+     *         a NULL value, or a value cannot be its key's (a token not issued for these keys)
+     */
+    public static Clause after(KeyOrder order, List<KeyKind> kinds, List<?> values, Syntax syntax,
+            boolean daylightSavingZone) {
         if (values.size() != order.size()) {
             throw new IllegalArgumentException("values must have one value per key, " + order.size() + " for "
                     + order + ", but had " + values.size());
@@ -100,50 +129,129 @@ public final class SeekSql {
                         + " correctly");
             }
         }
-        List<String> terms = new ArrayList<>();
-        List<Integer> bindings = new ArrayList<>();
+        Terms terms = new Terms(syntax, daylightSavingZone);
+        List<String> alternatives = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
-            List<Integer> termBindings = new ArrayList<>();
+            int mark = terms.values.size();
             StringJoiner term = new StringJoiner(" AND ");
             for (int j = 0; j < i; j++) {
-                term.add(equal(order.get(j), j, values.get(j), syntax, termBindings));
+                term.add(terms.equal(order.get(j), kinds.get(j), j, values.get(j)));
             }
-            String beyond = beyond(order.get(i), i, values.get(i), syntax, termBindings);
+            String beyond = terms.beyond(order.get(i), kinds.get(i), i, values.get(i));
             if (beyond == null) {
-                continue; // nothing sorts after a NULL whose NULLs sort last: the term is empty
+                terms.rollback(mark); // nothing sorts after the value: the term is empty
+                continue;
             }
             term.add(beyond);
-            terms.add(i == 0 ? term.toString() : "(" + term + ")");
-            bindings.addAll(termBindings);
+            alternatives.add(i == 0 ? term.toString() : "(" + term + ")");
         }
-        if (terms.isEmpty()) {
+        if (alternatives.isEmpty()) {
             return new Clause("1 = 0", List.of());
         }
-        String text = terms.size() == 1 ? terms.get(0) : "(" + String.join(" OR ", terms) + ")";
-        return new Clause(text, bindings);
+        String text = alternatives.size() == 1 ? alternatives.get(0) : "(" + String.join(" OR ", alternatives) + ")";
+        return new Clause(text, terms.values);
     }
 
-    private static String equal(SortKey key, int index, Object value, Syntax syntax, List<Integer> bindings) {
-        String column = syntax.key(index, key);
-        if (value == null) {
-            return column + " IS NULL";
-        }
-        bindings.add(index);
-        return column + " = " + syntax.parameter(index);
-    }
+    /** Builds the comparisons of one clause and collects the values they bind, in placeholder order. */
+    private static final class Terms {
+        final Syntax syntax;
+        final boolean daylightSavingZone;
+        final List<Object> values = new ArrayList<>();
 
-    /** The condition "key sorts after value", or null when nothing does. */
-    private static String beyond(SortKey key, int index, Object value, Syntax syntax, List<Integer> bindings) {
-        String column = syntax.key(index, key);
-        if (value == null) {
-            return key.nullsSortFirst() ? column + " IS NOT NULL" : null;
+        Terms(Syntax syntax, boolean daylightSavingZone) {
+            this.syntax = syntax;
+            this.daylightSavingZone = daylightSavingZone;
         }
-        bindings.add(index);
-        String compare = column + (key.direction() == SortKey.Direction.ASC ? " > " : " < ") + syntax.parameter(index);
-        if (key.isNullable() && !key.nullsSortFirst()) {
-            return "(" + compare + " OR " + column + " IS NULL)";
+
+        String bind(int index, Object value) {
+            values.add(syntax.value(index, value));
+            return syntax.parameter(values.size() - 1);
         }
-        return compare;
+
+        void rollback(int size) {
+            values.subList(size, values.size()).clear();
+        }
+
+        String equal(SortKey key, KeyKind kind, int index, Object value) {
+            String column = syntax.key(index, key);
+            if (value == null) {
+                return column + " IS NULL";
+            }
+            Object bound = kind.bindable(key.column(), value);
+            return switch (kind.form()) {
+                case TEXT -> column + " = " + syntax.fromText(bind(index, bound), index, kind);
+                case EPOCH -> {
+                    if (!daylightSavingZone) {
+                        yield column + " = " + syntax.fromEpoch(bind(index, bound));
+                    }
+                    BigDecimal instant = (BigDecimal) bound;
+                    String range = column + " >= " + syntax.fromEpoch(bind(index, low(instant)));
+                    BigDecimal high = instant.add(BigDecimal.valueOf(KeyKind.DST_MARGIN_SECONDS));
+                    if (high.compareTo(MAX_EPOCH) <= 0) {
+                        range += " AND " + column + " <= " + syntax.fromEpoch(bind(index, high));
+                    }
+                    yield range + " AND " + syntax.epochOf(column) + " = " + bind(index, bound);
+                }
+                default -> column + " = " + bind(index, bound);
+            };
+        }
+
+        /** The condition "key sorts after value", or null when nothing does. */
+        String beyond(SortKey key, KeyKind kind, int index, Object value) {
+            String column = syntax.key(index, key);
+            boolean nullsAfter = key.isNullable() && !key.nullsSortFirst();
+            if (value == null) {
+                return key.nullsSortFirst() ? column + " IS NOT NULL" : null;
+            }
+            String compare = compare(key, kind, index, column, kind.bindable(key.column(), value));
+            if (compare == null) {
+                return nullsAfter ? column + " IS NULL" : null;
+            }
+            return nullsAfter ? "(" + compare + " OR " + column + " IS NULL)" : compare;
+        }
+
+        private String compare(SortKey key, KeyKind kind, int index, String column, Object value) {
+            boolean ascending = key.direction() == SortKey.Direction.ASC;
+            String operator = ascending ? " > " : " < ";
+            return switch (kind.form()) {
+                case TEXT -> column + operator + syntax.fromText(bind(index, value), index, kind);
+                case ENUM -> {
+                    List<String> members = kind.members();
+                    int position = members.indexOf(value);
+                    List<String> beyond = ascending ? members.subList(position + 1, members.size())
+                            : members.subList(0, position);
+                    if (beyond.isEmpty()) {
+                        yield null;
+                    }
+                    StringJoiner in = new StringJoiner(", ", column + " IN (", ")");
+                    for (String member : beyond) {
+                        in.add(bind(index, member));
+                    }
+                    yield in.toString();
+                }
+                case EPOCH -> {
+                    if (!daylightSavingZone) {
+                        yield column + operator + syntax.fromEpoch(bind(index, value));
+                    }
+                    BigDecimal instant = (BigDecimal) value;
+                    String range = "";
+                    if (ascending) {
+                        range = column + " >= " + syntax.fromEpoch(bind(index, low(instant))) + " AND ";
+                    } else {
+                        BigDecimal high = instant.add(BigDecimal.valueOf(KeyKind.DST_MARGIN_SECONDS));
+                        if (high.compareTo(MAX_EPOCH) <= 0) {
+                            range = column + " <= " + syntax.fromEpoch(bind(index, high)) + " AND ";
+                        }
+                    }
+                    yield "(" + range + syntax.epochOf(column) + operator + bind(index, value) + ")";
+                }
+                default -> column + operator + bind(index, value);
+            };
+        }
+
+        private static BigDecimal low(BigDecimal instant) {
+            return instant.subtract(BigDecimal.valueOf(KeyKind.DST_MARGIN_SECONDS)).max(BigDecimal.ZERO);
+        }
     }
 
     /**

@@ -47,6 +47,8 @@ public final class TableSchema {
     /** Column name as declared, by folded name, and whether it is nullable. */
     private final Map<String, String> columnNames;
     private final Map<String, Boolean> nullable;
+    /** By folded name: {@code [DATA_TYPE, COLUMN_TYPE]}. */
+    private final Map<String, String[]> types = new LinkedHashMap<>();
     private final List<Index> indexes;
 
     public TableSchema(String schema, String table, boolean innoDb, Map<String, Boolean> columns, List<Index> indexes) {
@@ -79,13 +81,15 @@ public final class TableSchema {
             }
         }
         Map<String, Boolean> columns = new LinkedHashMap<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT COLUMN_NAME, IS_NULLABLE FROM"
-                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+        Map<String, String[]> types = new LinkedHashMap<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT COLUMN_NAME, IS_NULLABLE, DATA_TYPE, COLUMN_TYPE"
+                + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
             s.setString(1, schema);
             s.setString(2, table);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     columns.put(r.getString(1), "YES".equalsIgnoreCase(r.getString(2)));
+                    types.put(Identifiers.fold(r.getString(1)), new String[] {r.getString(3), r.getString(4)});
                 }
             }
         }
@@ -127,7 +131,20 @@ public final class TableSchema {
         }
         List<Index> list = new ArrayList<>();
         indexes.forEach((name, index) -> list.add(new Index(name, index.unique(), parts.get(name))));
-        return new TableSchema(schema, table, innoDb, columns, list);
+        TableSchema read = new TableSchema(schema, table, innoDb, columns, list);
+        read.types.putAll(types);
+        return read;
+    }
+
+    /**
+     * How values of {@code column} make a key's round trip, from its type; {@link KeyKind#PLAIN} with
+     * the driver's types when the type was not read.
+     *
+     * @throws IllegalArgumentException for a type that cannot be a key (names {@code key})
+     */
+    public KeyKind keyKind(String column, String key) {
+        String[] type = types.get(Identifiers.fold(column));
+        return type == null ? KeyKind.PLAIN : KeyKind.ofColumn(key, type[0], type[1]);
     }
 
     public String schema() {
@@ -229,6 +246,35 @@ public final class TableSchema {
      * index serves it. Shared by every pager, so they all say the same.
      */
     public Optional<String> indexAdvice(KeyOrder keys, boolean qualifyWithSchema) {
+        return indexAdvice(keys, List.of(), qualifyWithSchema, false);
+    }
+
+    /**
+     * {@link #indexAdvice(KeyOrder, boolean)}, and for TIMESTAMP keys ({@code kinds}) in a session
+     * whose time zone has daylight saving time, what that costs and how to avoid it.
+     */
+    public Optional<String> indexAdvice(KeyOrder keys, List<KeyKind> kinds, boolean qualifyWithSchema,
+            boolean daylightSavingZone) {
+        Optional<String> advice = plainIndexAdvice(keys, qualifyWithSchema);
+        List<String> timestamps = new ArrayList<>();
+        for (int i = 0; i < kinds.size(); i++) {
+            if (kinds.get(i).form() == KeyKind.Form.EPOCH) {
+                timestamps.add("\"" + keys.get(i).column() + "\"");
+            }
+        }
+        if (!daylightSavingZone || timestamps.isEmpty()) {
+            return advice;
+        }
+        String note = "TIMESTAMP key " + String.join(", ", timestamps) + " in a session time zone with daylight saving"
+                + " time: a local time of the hour after the clocks go back names two instants, so each page compares"
+                + " UNIX_TIMESTAMP(column), which no index serves, within an index range of "
+                + KeyKind.DST_MARGIN_SECONDS / 3600 + " hours before the boundary (every row of that window is read"
+                + " again per page). Run the walk's sessions on a fixed offset instead (SET time_zone = '+00:00', e.g."
+                + " in the pool's connection init SQL), where the key is compared as a range of the index";
+        return Optional.of(advice.map(a -> a + ". " + note).orElse(note));
+    }
+
+    private Optional<String> plainIndexAdvice(KeyOrder keys, boolean qualifyWithSchema) {
         if (servingIndex(keys).isPresent()) {
             return Optional.empty();
         }

@@ -14,7 +14,8 @@ import io.batchwise.core.SortKey;
 class KeysetQueryTest {
     static final LocalDateTime T = LocalDateTime.of(2024, 5, 1, 12, 0, 0, 123_456_000);
     static final KeysetQuery<Long> QUERY = new KeysetQuery<>("id, created_at, amount", "`item`", "category = ?",
-            List.of("books"), KeyOrder.of(SortKey.desc("created_at"), SortKey.desc("id").unique()), r -> r.getLong(1));
+            List.of("books"), KeyOrder.of(SortKey.desc("created_at"), SortKey.desc("id").unique()), r -> r.getLong(1),
+            List.of(KeyKind.PLAIN, KeyKind.PLAIN));
 
     @Test
     void theFirstPageHasNoSeekPredicate() {
@@ -44,7 +45,8 @@ class KeysetQueryTest {
     @Test
     void withoutAFilterTheSeekPredicateIsTheWhereClause() {
         KeysetQuery<Long> q = new KeysetQuery<>("id", "`item`", null, List.of(),
-                KeyOrder.of(SortKey.asc("category").nullable(), SortKey.asc("id").unique()), r -> r.getLong(1));
+                KeyOrder.of(SortKey.asc("category").nullable(), SortKey.asc("id").unique()), r -> r.getLong(1),
+                List.of(KeyKind.PLAIN, KeyKind.PLAIN));
         assertEquals("SELECT id, `category` AS bw_key_1, `id` AS bw_key_2 FROM `item`"
                 + " WHERE (`category` IS NOT NULL OR (`category` IS NULL AND `id` > ?))"
                 + " ORDER BY bw_key_1 ASC, bw_key_2 ASC LIMIT 10", q.sql(false, Arrays.asList(null, 7L), 10).sql());

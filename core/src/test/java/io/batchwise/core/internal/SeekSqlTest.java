@@ -23,7 +23,7 @@ class SeekSqlTest {
     void singleAscendingKeyIsOneComparison() {
         SeekSql.Clause c = after(KeyOrder.of(SortKey.asc("id").unique()), 42L);
         assertEquals("`id` > ?", c.text());
-        assertEquals(List.of(42L), c.values(List.of(42L)));
+        assertEquals(List.of(42L), c.values());
     }
 
     @Test
@@ -32,8 +32,7 @@ class SeekSqlTest {
         SeekSql.Clause c = after(order, "t", "a", 7L);
         assertEquals("(`created_at` > ? OR (`created_at` = ? AND `amount` > ?)"
                 + " OR (`created_at` = ? AND `amount` = ? AND `id` > ?))", c.text());
-        assertEquals(List.of(0, 0, 1, 0, 1, 2), c.bindings());
-        assertEquals(List.of("t", "t", "a", "t", "a", 7L), c.values(List.of("t", "a", 7L)));
+        assertEquals(List.of("t", "t", "a", "t", "a", 7L), c.values());
         assertFalse(c.text().contains("`, `"), "no row-value comparison: " + c.text());
     }
 
@@ -58,7 +57,7 @@ class SeekSqlTest {
         KeyOrder order = KeyOrder.of(SortKey.asc("category").nullable(), SortKey.asc("id").unique());
         SeekSql.Clause c = after(order, null, 5L);
         assertEquals("(`category` IS NOT NULL OR (`category` IS NULL AND `id` > ?))", c.text());
-        assertEquals(List.of(5L), c.values(Arrays.asList(null, 5L)));
+        assertEquals(List.of(5L), c.values());
     }
 
     @Test
@@ -125,7 +124,7 @@ class SeekSqlTest {
             }
         };
         KeyOrder order = KeyOrder.of(SortKey.desc("createdAt"), SortKey.asc("id").unique());
-        assertEquals("(e.createdAt < :k0 OR (e.createdAt = :k0 AND e.id > :k1))",
+        assertEquals("(e.createdAt < :k0 OR (e.createdAt = :k1 AND e.id > :k2))",
                 SeekSql.after(order, List.of(1, 2), hql).text());
     }
 

@@ -36,12 +36,15 @@ import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.persister.entity.SingleTableEntityPersister;
 import org.hibernate.persister.entity.UnionSubclassEntityPersister;
 import org.hibernate.persister.entity.mutation.EntityTableMapping;
+import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.converter.spi.BasicValueConverter;
 
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.IndexCheck;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.internal.Identifiers;
+import io.batchwise.core.internal.KeyKind;
 import io.batchwise.core.internal.TableSchema;
 
 /**
@@ -71,7 +74,8 @@ public final class EntityKeys {
 
     /** One mapped attribute path: its column, table and Java type. */
     private record Column(String path, String table, String name, boolean formula, boolean mappedNullable,
-            Class<?> javaType, boolean idPart) {
+            Class<?> javaType, boolean idPart, int sqlTypeCode, String ddlType,
+            BasicValueConverter<Object, Object> converter) {
         /** The column as a plain name, or null when it is a formula or not a plain identifier. */
         String plainName() {
             String unquoted = formula ? null : unquote(name);
@@ -184,8 +188,9 @@ public final class EntityKeys {
             Column column = column(persister, layout, entity, key.column(), isIdPart(idParts, key.column()));
             columns.putIfAbsent(key.column(), column);
         }
+
         for (Column column : columns.values()) {
-            tokenClass(entity, column);
+            tokenClass(entity, column, kind(column, null)); // refuses before any SQL what the mapping says cannot be paged
         }
 
         String advice = null;
@@ -222,8 +227,9 @@ public final class EntityKeys {
         List<KeyType> types = new ArrayList<>();
         for (SortKey key : order.keys()) {
             Column column = columns.get(key.column());
-            types.add(new KeyType(key.column(), boxed(column.javaType()), tokenClass(entity, column),
-                    key.isNullable()));
+            KeyKind kind = kind(column, schemas.get(column.table()));
+            types.add(new KeyType(key.column(), boxed(column.javaType()), tokenClass(entity, column, kind),
+                    key.isNullable(), kind, column.converter()));
         }
         if (check != IndexCheck.OFF) {
             advice = advice(factory, entity, persister, layout, schemas, order, columns, tables);
@@ -544,22 +550,51 @@ public final class EntityKeys {
                     + " maps to " + selectables.size() + " columns; name a basic attribute of one column");
         }
         SelectableMapping selectable = selectables.get(0);
+        int code = selectable.getJdbcMapping().getJdbcType().getDdlTypeCode();
+        String ddlType;
+        try {
+            ddlType = persister.getFactory().getTypeConfiguration().getDdlTypeRegistry().getDescriptor(code)
+                    .getRawTypeName();
+        } catch (RuntimeException e) {
+            ddlType = "";
+        }
         String table = layout.table(selectable.getContainingTableExpression());
         boolean nullable = selectable.isNullable() || layout.optionalTables().contains(table);
         return new Column(path, table, selectable.getSelectionExpression(), selectable.isFormula(), nullable && !idPart,
-                part.getJavaType().getJavaTypeClass(), idPart);
+                part.getJavaType().getJavaTypeClass(), idPart, code, ddlType == null ? "" : ddlType.toLowerCase(java.util.Locale.ROOT),
+                converter(selectable));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static BasicValueConverter<Object, Object> converter(SelectableMapping selectable) {
+        return (BasicValueConverter<Object, Object>) selectable.getJdbcMapping().getValueConverter();
     }
 
     // ---- token types
 
     /** How the values of one key travel in a resume token, and come back as query parameters. */
-    public record KeyType(String path, Class<?> javaType, Class<?> tokenClass, boolean nullable) {
+    public record KeyType(String path, Class<?> javaType, Class<?> tokenClass, boolean nullable, KeyKind kind,
+            BasicValueConverter<Object, Object> converter) {
 
-        /** The value read from the database as a token value. */
+        /**
+         * The value read from the database (the key item the page selected) as a token value: for an
+         * attribute with a converter, the column's value the converter gives.
+         */
         public Object toToken(Object value) {
-            if (value == null || tokenClass == javaType) {
-                return value;
+            if (value == null) {
+                return null;
             }
+            if (converter != null) {
+                return plainToken(converter.toRelationalValue(value));
+            }
+            return switch (kind.form()) {
+                case EPOCH -> value instanceof BigDecimal d ? d : new BigDecimal(value.toString());
+                case TEXT -> value.toString();
+                default -> plainToken(value);
+            };
+        }
+
+        private static Object plainToken(Object value) {
             if (value instanceof Short || value instanceof Byte) {
                 return ((Number) value).intValue();
             }
@@ -587,30 +622,45 @@ public final class EntityKeys {
                 }
                 return null;
             }
+            if (kind.form() == KeyKind.Form.TEXT || kind.form() == KeyKind.Form.EPOCH) {
+                return kind.bindable(path, value); // bound as the server's text or instant, never as a Java time
+            }
             if (!tokenClass.isInstance(value)) {
                 throw wrong("a " + value.getClass().getSimpleName());
             }
-            if (tokenClass == javaType) {
+            if (kind.form() == KeyKind.Form.ENUM && !kind.members().contains(value)) {
+                throw wrong("\"" + value + "\", which is not a member of " + kind.sqlType());
+            }
+            if (converter != null) {
+                return converter.toDomainValue(plainParameter(boxed(converter.getRelationalJavaType()
+                        .getJavaTypeClass()), value));
+            }
+            return plainParameter(javaType, value);
+        }
+
+        /** A token value of this key's token class as a value of {@code type}. */
+        private Object plainParameter(Class<?> type, Object value) {
+            if (tokenClass == type) {
                 return value;
             }
             try {
-                if (javaType == Short.class) {
+                if (type == Short.class) {
                     return Short.valueOf(narrow((Integer) value, Short.MIN_VALUE, Short.MAX_VALUE));
                 }
-                if (javaType == Byte.class) {
+                if (type == Byte.class) {
                     return Byte.valueOf((byte) narrow((Integer) value, Byte.MIN_VALUE, Byte.MAX_VALUE));
                 }
-                if (javaType == Character.class) {
+                if (type == Character.class) {
                     String s = (String) value;
                     if (s.length() != 1) {
                         throw wrong("the text \"" + s + "\"");
                     }
                     return s.charAt(0);
                 }
-                if (javaType.isEnum()) {
-                    return enumConstant(javaType, (String) value);
+                if (type.isEnum()) {
+                    return enumConstant(type, (String) value);
                 }
-                if (javaType == BigInteger.class) {
+                if (type == BigInteger.class) {
                     return ((BigDecimal) value).toBigIntegerExact();
                 }
             } catch (ArithmeticException e) {
@@ -646,9 +696,74 @@ public final class EntityKeys {
     private static final Set<Class<?>> EXACT = Set.of(Long.class, Integer.class, String.class, BigDecimal.class,
             LocalDateTime.class, Instant.class, LocalDate.class, Boolean.class, UUID.class, byte[].class);
 
+    /**
+     * How values of {@code column} make a key's round trip: from the table's own column type where the
+     * schema was read and the column is in its table, else from the type Hibernate maps it to.
+     */
+    private static KeyKind kind(Column column, TableSchema schema) {
+        String name = column.plainName();
+        KeyKind kind = null;
+        if (schema != null && name != null && splitTable(column.table())[1].equalsIgnoreCase(schema.table())
+                && schema.hasColumn(name)) {
+            kind = schema.keyKind(name, column.path());
+        }
+        if (kind == null || kind == KeyKind.PLAIN) {
+            kind = mappedKind(column);
+        }
+        String type = kind.sqlType();
+        // the mapping binds these exactly itself: a number, a Boolean or byte[], a UUID as text or bytes
+        if (kind.form() == KeyKind.Form.BIT || kind.form() == KeyKind.Form.TEXT && (type.startsWith("year")
+                || type.startsWith("uuid") || type.startsWith("inet"))) {
+            return KeyKind.PLAIN;
+        }
+        if (kind.form() == KeyKind.Form.ENUM && !column.javaType().isEnum() && column.javaType() != String.class) {
+            return KeyKind.PLAIN; // a converter's type: compared as Hibernate binds it
+        }
+        if (kind.form() == KeyKind.Form.ENUM && column.javaType().isEnum()) {
+            // members the Java enum lacks cannot be loaded anyway, nor bound
+            Set<String> constants = new LinkedHashSet<>();
+            for (Object constant : column.javaType().getEnumConstants()) {
+                constants.add(((Enum<?>) constant).name());
+            }
+            List<String> members = kind.members().stream().filter(constants::contains).toList();
+            return KeyKind.of(KeyKind.Form.ENUM, kind.sqlType(), members);
+        }
+        return kind;
+    }
+
+    private static KeyKind mappedKind(Column column) {
+        int code = column.sqlTypeCode();
+        String ddl = column.ddlType();
+        if ((code == SqlTypes.ENUM || code == SqlTypes.NAMED_ENUM) && column.javaType().isEnum()) {
+            List<String> members = new ArrayList<>();
+            for (Object constant : column.javaType().getEnumConstants()) {
+                members.add(((Enum<?>) constant).name());
+            }
+            return KeyKind.of(KeyKind.Form.ENUM, "enum", members);
+        }
+        return switch (code) {
+            case SqlTypes.DATE -> KeyKind.of(KeyKind.Form.TEXT, "date", List.of());
+            case SqlTypes.TIME, SqlTypes.TIME_WITH_TIMEZONE, SqlTypes.TIME_UTC ->
+                    KeyKind.of(KeyKind.Form.TEXT, "time", List.of());
+            case SqlTypes.TIMESTAMP, SqlTypes.TIMESTAMP_UTC, SqlTypes.TIMESTAMP_WITH_TIMEZONE ->
+                    ddl.startsWith("timestamp") ? KeyKind.of(KeyKind.Form.EPOCH, "timestamp", List.of())
+                            : KeyKind.of(KeyKind.Form.TEXT, "datetime", List.of());
+            default -> KeyKind.PLAIN;
+        };
+    }
+
     /** The type a token carries values of {@code column} as; refuses types that do not round-trip. */
-    private static Class<?> tokenClass(EntityType<?> entity, Column column) {
-        Class<?> type = boxed(column.javaType());
+    private static Class<?> tokenClass(EntityType<?> entity, Column column, KeyKind kind) {
+        switch (kind.form()) {
+            case TEXT, ENUM:
+                return String.class;
+            case EPOCH:
+                return BigDecimal.class;
+            default:
+                break;
+        }
+        Class<?> type = boxed(column.converter() != null
+                ? column.converter().getRelationalJavaType().getJavaTypeClass() : column.javaType());
         if (EXACT.contains(type)) {
             return type;
         }

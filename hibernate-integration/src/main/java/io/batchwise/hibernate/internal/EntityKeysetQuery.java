@@ -18,8 +18,10 @@ import org.hibernate.query.criteria.JpaCriteriaQuery;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
+import io.batchwise.core.internal.KeyKind;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.SeekSql;
+import io.batchwise.core.internal.SessionZone;
 import io.batchwise.hibernate.CriteriaCondition;
 
 /**
@@ -93,44 +95,89 @@ public final class EntityKeysetQuery<E, T> {
         return types;
     }
 
-    private static final SeekSql.Syntax HQL = new SeekSql.Syntax() {
+    /** Keys as attribute paths of alias e, values as {@code :bw_key_<slot>}, converted to the attributes' types. */
+    private final SeekSql.Syntax hql = new SeekSql.Syntax() {
         @Override
         public String key(int index, SortKey key) {
             return ALIAS + "." + key.column();
         }
 
         @Override
-        public String parameter(int index) {
-            return ":" + KEY_PARAMETER + index;
+        public String parameter(int slot) {
+            return ":" + KEY_PARAMETER + slot;
+        }
+
+        @Override
+        public String fromText(String placeholder, int index, KeyKind kind) {
+            String type = kind.sqlType();
+            String function = type.startsWith("datetime") ? "timestamp" : type.startsWith("date") ? "date" : "time";
+            return "function('" + function + "', " + placeholder + ")";
+        }
+
+        @Override
+        public String fromEpoch(String placeholder) {
+            return "function('from_unixtime', " + placeholder + ")";
+        }
+
+        @Override
+        public String epochOf(String key) {
+            return "function('unix_timestamp', " + key + ")";
+        }
+
+        @Override
+        public Object value(int index, Object value) {
+            return types.get(index).toParameter(value);
         }
     };
 
     /** The select list (without the word select) for a row shape: the row, then the keys. */
     public static String selectList(Shape shape, String select, Class<?> rowType, KeyOrder order) {
-        StringBuilder list = new StringBuilder();
-        switch (shape) {
-            case ENTITY -> list.append(ALIAS);
-            case TUPLE, SINGLE -> list.append(select);
-            case INSTANTIATE -> list.append("new ").append(rowType.getName()).append('(').append(select).append(')');
-        }
+        StringBuilder list = new StringBuilder(rowItems(shape, select, rowType));
         for (SortKey key : order.keys()) {
             list.append(", ").append(ALIAS).append('.').append(key.column());
         }
         return list.toString();
     }
 
-    /** The HQL of a page read forward or backward after {@code values} (null: from the start). */
-    public String hql(boolean backward, List<?> values) {
-        return hql(selectList(shape, select, rowType, order), entityName, where, order, backward, values);
+    /** The items that make the row: the entity, the caller's select list, or its instantiation. */
+    private static String rowItems(Shape shape, String select, Class<?> rowType) {
+        return switch (shape) {
+            case ENTITY -> ALIAS;
+            case TUPLE, SINGLE -> select;
+            case INSTANTIATE -> "new " + rowType.getName() + "(" + select + ")";
+        };
     }
 
-    /** The HQL of a page: {@code select <selectList> from <entity> e where ... order by ...}. */
+    /**
+     * The seek predicate of a page read forward or backward after {@code values}, and its values,
+     * for a session whose time zone has daylight saving time when {@code daylightSavingZone}.
+     */
+    public SeekSql.Clause seek(boolean backward, List<?> values, boolean daylightSavingZone) {
+        KeyOrder reading = backward ? order.reversed() : order;
+        List<KeyKind> kinds = types.stream().map(EntityKeys.KeyType::kind).toList();
+        return SeekSql.after(reading, kinds, values, hql, daylightSavingZone);
+    }
+
+    /** The HQL of a page read forward or backward after the {@code seek} predicate (null: from the start). */
+    public String hql(boolean backward, SeekSql.Clause seek) {
+        StringBuilder list = new StringBuilder(rowItems(shape, select, rowType));
+        for (int i = 0; i < order.size(); i++) {
+            String key = ALIAS + "." + order.get(i).column();
+            list.append(", ").append(switch (types.get(i).kind().form()) {
+                case TEXT -> "cast(" + key + " as String)"; // the server's own text of the value
+                case EPOCH -> "function('unix_timestamp', " + key + ")";
+                default -> key;
+            });
+        }
+        return hql(list.toString(), entityName, where, order, backward, seek == null ? null : seek.text());
+    }
+
+    /** The HQL of a page: {@code select <selectList> from <entity> e where (<where>) and <seek> order by ...}. */
     public static String hql(String selectList, String entityName, String where, KeyOrder order, boolean backward,
-            List<?> values) {
+            String seek) {
         KeyOrder reading = backward ? order.reversed() : order;
         StringBuilder hql = new StringBuilder("select ").append(selectList);
         hql.append(" from ").append(entityName).append(' ').append(ALIAS);
-        String seek = values == null ? null : SeekSql.after(reading, values, HQL).text();
         if (where != null && seek != null) {
             hql.append(" where (").append(where).append(") and ").append(seek);
         } else if (where != null) {
@@ -173,15 +220,18 @@ public final class EntityKeysetQuery<E, T> {
     /** Reads up to {@code limit} rows after (backward: before) token {@code values}, in reading order. */
     public KeysetQuery.Rows<T> read(SharedSessionContract session, boolean backward, List<?> values, int limit,
             long rowsBefore) {
-        String hql = hql(backward, values);
+        SeekSql.Clause seek = null;
+        if (values != null) {
+            boolean timestamps = types.stream().anyMatch(t -> t.kind().form() == KeyKind.Form.EPOCH);
+            seek = seek(backward, values, timestamps && session.doReturningWork(SessionZone::hasDaylightSaving));
+        }
+        String hql = hql(backward, seek);
         SelectionQuery<Object[]> query = condition == null ? session.createSelectionQuery(hql, Object[].class)
                 : session.createSelectionQuery(withCondition(session.getCriteriaBuilder(), hql, entity, condition));
         parameters.forEach(query::setParameter);
-        if (values != null) {
-            for (int i = 0; i < values.size(); i++) {
-                if (values.get(i) != null) {
-                    query.setParameter(KEY_PARAMETER + i, types.get(i).toParameter(values.get(i)));
-                }
+        if (seek != null) {
+            for (int slot = 0; slot < seek.values().size(); slot++) {
+                query.setParameter(KEY_PARAMETER + slot, seek.values().get(slot));
             }
         }
         query.setMaxResults(limit);
