@@ -278,6 +278,44 @@ class KeyTypeMatrixIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aTimestampKeyInADaylightSavingZoneIsAdvisedToRunTheSessionOnAFixedOffset(TestSchema schema) throws Exception {
+        Case timestamps = cases().stream().filter(c -> c.name().equals("timestamp6")).findFirst().orElseThrow();
+        String table = table(schema, timestamps);
+        SortKey key = SortKey.asc("k").nullable();
+        for (String zone : List.of(SESSION_ZONE, "+00:00")) {
+            try (HikariDataSource ds = schema.newPool(JdbcDriver.MYSQL_CONNECTOR_J, Map.of(), config ->
+                    config.setConnectionInitSql("SET time_zone = '" + zone + "'"))) {
+                JdbcKeysetPager<Integer> pager = pager(ds, table, key);
+                if (zone.equals(SESSION_ZONE)) {
+                    String advice = pager.indexAdvice().orElseThrow();
+                    assertTrue(advice.contains("TIMESTAMP key \"k\" in a session time zone with daylight saving")
+                            && advice.contains("SET time_zone = '+00:00'"), advice);
+                } else {
+                    assertTrue(pager.indexAdvice().isEmpty(), pager.indexAdvice().toString());
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anEnumKeyOfAJoinedTableIsComparedByPositionThroughTheOriginalTableTheDriverNames(TestSchema schema)
+            throws Exception {
+        Case enums = cases().stream().filter(c -> c.name().equals("enum")).findFirst().orElseThrow();
+        String table = table(schema, enums);
+        for (JdbcDriver driver : List.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)) {
+            DataSource ds = schema.dataSource(driver);
+            JdbcKeysetPager<Integer> pager = JdbcKeysetPager.select(ds, "t.id", r -> r.getInt(1))
+                    .from(table + " t JOIN " + table + " u ON u.id = t.id")
+                    .orderBy(SortKey.asc("t.k").nullable(), SortKey.asc("t.id").unique()).pageSize(PAGE).open();
+            List<Integer> ids = new ArrayList<>();
+            try (KeysetWalk<Integer> walk = pager.walk()) {
+                walk.forEachRemaining(ids::add);
+            }
+            assertEquals(oracle(ds, table, SortKey.Direction.ASC), ids, "via " + driver);
+        }
+    }
+
     static JdbcKeysetPager<Integer> pager(DataSource ds, String table, SortKey key) {
         return JdbcKeysetPager.select(ds, "id", r -> r.getInt(1)).from(table).orderBy(key).pageSize(PAGE).open();
     }

@@ -45,6 +45,7 @@ import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.internal.Identifiers;
 import io.batchwise.core.internal.KeyKind;
+import io.batchwise.core.internal.SessionZone;
 import io.batchwise.core.internal.TableSchema;
 
 /**
@@ -232,7 +233,10 @@ public final class EntityKeys {
                     key.isNullable(), kind, column.converter()));
         }
         if (check != IndexCheck.OFF) {
-            advice = advice(factory, entity, persister, layout, schemas, order, columns, tables);
+            List<KeyKind> kinds = types.stream().map(KeyType::kind).toList();
+            boolean daylightSaving = kinds.stream().anyMatch(k -> k.form() == KeyKind.Form.EPOCH)
+                    && sessionZoneHasDaylightSaving(factory);
+            advice = advice(factory, entity, persister, layout, schemas, order, columns, tables, kinds, daylightSaving);
         }
         return new Resolved(order, types, advice);
     }
@@ -321,6 +325,12 @@ public final class EntityKeys {
         return ordered.size() == idParts.size() ? ordered : idParts;
     }
 
+    private static boolean sessionZoneHasDaylightSaving(SessionFactory factory) {
+        try (StatelessSession session = factory.openStatelessSession()) {
+            return session.doReturningWork(SessionZone::hasDaylightSaving);
+        }
+    }
+
     /**
      * The index that serves {@code order} (in column names) on {@code schema}: one whose leading
      * columns are the keys, or, for a query the discriminator fixes to one value, one that starts
@@ -344,7 +354,7 @@ public final class EntityKeys {
 
     private static String advice(SessionFactory factory, EntityType<?> entity, EntityPersister persister,
             Layout layout, Map<String, TableSchema> schemas, KeyOrder order, Map<String, Column> columns,
-            Set<String> tables) {
+            Set<String> tables, List<KeyKind> kinds, boolean daylightSaving) {
         String prefix = "Entity " + entity.getName() + ", keys " + order + ": ";
         if (!layout.unionTables().isEmpty()) {
             return prefix + entity.getName() + " is mapped with InheritanceType.TABLE_PER_CLASS and has subclasses, so"
@@ -375,12 +385,20 @@ public final class EntityKeys {
         }
         TableSchema schema = schemas.get(idTable);
         KeyOrder inColumns = inColumns(order, columns);
-        if (servingIndex(schema, layout, inColumns).isPresent()) {
-            return null;
-        }
         boolean qualify = schema.schema() != null && idTableQualified(columns);
-        String advice = prefix + schema.indexAdvice(inColumns, qualify).orElseThrow();
-        if (layout.discriminator() != null && inColumns.keys().stream().allMatch(SortKey::indexable)) {
+        boolean served = servingIndex(schema, layout, inColumns).isPresent();
+        if (served && schema.servingIndex(inColumns).isEmpty()) {
+            // served by an index led by the discriminator: what else the check has to say, on that order
+            KeyOrder led = withDiscriminator(layout, inColumns);
+            List<KeyKind> ledKinds = new ArrayList<>();
+            ledKinds.add(KeyKind.PLAIN);
+            ledKinds.addAll(kinds);
+            return schema.indexAdvice(led, ledKinds, qualify, daylightSaving).map(a -> prefix + a).orElse(null);
+        }
+        String advice = schema.indexAdvice(inColumns, kinds, qualify, daylightSaving).map(a -> prefix + a)
+                .orElse(null);
+        if (advice != null && !served && layout.discriminator() != null
+                && inColumns.keys().stream().allMatch(SortKey::indexable)) {
             advice += ". " + entity.getName() + "'s rows are those with " + layout.discriminator() + " = "
                     + layout.discriminatorValue() + ", so an index on " + layout.discriminator() + " and the keys"
                     + " serves too: " + schema.createIndex(withDiscriminator(layout, inColumns), qualify);
