@@ -236,7 +236,7 @@ public final class EntityKeys {
             List<KeyKind> kinds = types.stream().map(KeyType::kind).toList();
             boolean daylightSaving = kinds.stream().anyMatch(k -> k.form() == KeyKind.Form.EPOCH)
                     && sessionZoneHasDaylightSaving(factory);
-            advice = advice(factory, entity, persister, layout, schemas, order, columns, tables, kinds, daylightSaving);
+            advice = advice(entity, layout, schemas, order, columns, tables, kinds, daylightSaving);
         }
         return new Resolved(order, types, advice);
     }
@@ -352,9 +352,9 @@ public final class EntityKeys {
         return new KeyOrder(keys);
     }
 
-    private static String advice(SessionFactory factory, EntityType<?> entity, EntityPersister persister,
-            Layout layout, Map<String, TableSchema> schemas, KeyOrder order, Map<String, Column> columns,
-            Set<String> tables, List<KeyKind> kinds, boolean daylightSaving) {
+    private static String advice(EntityType<?> entity, Layout layout, Map<String, TableSchema> schemas,
+            KeyOrder order, Map<String, Column> columns, Set<String> tables, List<KeyKind> kinds,
+            boolean daylightSaving) {
         String prefix = "Entity " + entity.getName() + ", keys " + order + ": ";
         if (!layout.unionTables().isEmpty()) {
             return prefix + entity.getName() + " is mapped with InheritanceType.TABLE_PER_CLASS and has subclasses, so"
@@ -370,8 +370,7 @@ public final class EntityKeys {
                     + order.keys().stream().map(k -> k.column() + " to " + qualified(columns.get(k.column())))
                             .collect(Collectors.joining(", ")) + "), and no index serves an order across tables:"
                     + " every page will read and sort the rows after the cursor (up to the whole table) instead of"
-                    + " one page. " + acrossTables(factory, entity, persister, layout, schemas, order, columns,
-                            idTable);
+                    + " one page. " + acrossTables(layout, order, columns, idTable);
         }
         for (SortKey key : order.keys()) {
             Column column = columns.get(key.column());
@@ -407,48 +406,15 @@ public final class EntityKeys {
     }
 
     /** What to do instead of an order across tables. */
-    private static String acrossTables(SessionFactory factory, EntityType<?> entity, EntityPersister persister,
-            Layout layout, Map<String, TableSchema> schemas, KeyOrder order, Map<String, Column> columns,
-            String idTable) {
+    private static String acrossTables(Layout layout, KeyOrder order, Map<String, Column> columns, String idTable) {
         Set<String> keyTables = new LinkedHashSet<>();
         order.keys().stream().map(k -> columns.get(k.column())).filter(c -> !c.idPart())
                 .forEach(c -> keyTables.add(c.table()));
-        // JOINED: the keys all live in the table of a supertype, which has the id too
-        EntityMappingType ancestor = keyTables.size() == 1 ? persister.getSuperMappingType() : null;
-        while (ancestor != null && !ancestor.getMappedTableDetails().getTableName().equals(keyTables.iterator().next())) {
-            ancestor = ancestor.getSuperMappingType();
-        }
-        if (ancestor != null && schemas.containsKey(keyTables.iterator().next())) {
-            String table = keyTables.iterator().next();
-            EntityPersister ancestorPersister = ancestor.getEntityPersister();
-            List<SortKey> keys = new ArrayList<>();
-            for (SortKey key : order.keys()) {
-                Column column = columns.get(key.column());
-                String name = column.idPart()
-                        ? column(ancestorPersister, Layout.of(factory, ancestorPersister), entity, key.column(), true)
-                                .plainName()
-                        : column.plainName();
-                if (name == null) {
-                    keys = null;
-                    break;
-                }
-                keys.add(SortKey.of(name, key.direction(), key.isNullable(), key.nulls(), key.isUnique()));
-            }
-            if (keys != null) {
-                KeyOrder there = new KeyOrder(keys);
-                TableSchema schema = schemas.get(table);
-                String ancestorName = factory.getMetamodel().entity(ancestor.getJavaType().getJavaTypeClass())
-                        .getName();
-                return "Page " + ancestorName + " with where(\"" + typeRestriction(factory, persister) + "\") instead:"
-                        + " its order " + there + " is on table " + table + " alone, " + schema.servingIndex(there)
-                                .map(index -> "where index " + index.name() + " serves it")
-                                .orElseGet(() -> "which an index would serve: " + schema.createIndex(there,
-                                        schema.schema() != null && idTableQualified(columns)))
-                        + "; or sort by attributes of " + idTable + ", or use indexCheck(IndexCheck.OFF) if the where"
-                        + " condition keeps the rows few";
-            }
-        }
-        StringBuilder fix = new StringBuilder("Sort by attributes of one table, with the id: those of ").append(idTable);
+        // Paging the root entity with where type(e) = Sub is no way out for a JOINED subclass's root-table
+        // keys: Hibernate writes it as an inner join to the subclass's table, and the server may drive the
+        // join from there and sort (it did on EntityShapesIT's fixture), so the advice does not offer it.
+        StringBuilder fix = new StringBuilder("Sort by attributes of one table with the id, those of ").append(idTable)
+                .append(", where an index can serve the order");
         for (String table : keyTables) {
             if (layout.optionalTables().contains(table)) {
                 String path = order.keys().stream().map(k -> columns.get(k.column()))
@@ -459,29 +425,6 @@ public final class EntityKeys {
             }
         }
         return fix.append("; or use indexCheck(IndexCheck.OFF) if the where condition keeps the rows few").toString();
-    }
-
-    /** {@code type(e) = Dog}, or {@code type(e) in (Dog, Puppy)} with the concrete subclasses. */
-    private static String typeRestriction(SessionFactory factory, EntityPersister persister) {
-        Set<String> names = new TreeSet<>();
-        collectConcrete(factory, persister, names);
-        String own = factory.getMetamodel().entity(persister.getMappedClass()).getName();
-        names.remove(own);
-        List<String> all = new ArrayList<>();
-        if (!persister.isAbstract()) {
-            all.add(own);
-        }
-        all.addAll(names);
-        return all.size() == 1 ? "type(e) = " + all.get(0) : "type(e) in (" + String.join(", ", all) + ")";
-    }
-
-    private static void collectConcrete(SessionFactory factory, EntityMappingType type, Set<String> names) {
-        if (!type.isAbstract()) {
-            names.add(factory.getMetamodel().entity(type.getJavaType().getJavaTypeClass()).getName());
-        }
-        for (EntityMappingType sub : type.getSubMappingTypes()) {
-            collectConcrete(factory, sub, names);
-        }
     }
 
     private static String qualified(Column column) {
