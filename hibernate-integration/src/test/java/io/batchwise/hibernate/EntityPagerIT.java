@@ -130,7 +130,9 @@ class EntityPagerIT {
             page.content().forEach(t -> t.setLabel("done"));
         }));
         assertEquals(180, failure.rowsRead());
-        String token = EntityPager.lastCommittedToken(failure);
+        assertEquals(BatchwiseException.Reason.OTHER, failure.reason(), "the work's own failure is not transient");
+        assertFalse(failure.reason().isTransient());
+        String token = failure.resumeToken().orElseThrow();
         assertTrue(failure.getMessage().contains(token), failure.getMessage());
         try (Session session = factory.openSession()) {
             assertEquals(180L, count(session, "done"));
