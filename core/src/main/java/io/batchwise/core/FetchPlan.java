@@ -1,11 +1,9 @@
 package io.batchwise.core;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.FetchPlans;
 
 /**
  * How rows of a walk come from the server, chosen for the driver actually connected so that the
@@ -58,26 +56,6 @@ public record FetchPlan(Mode mode, int fetchSize, JdbcDriver driver) {
     /** Applies the fetch size to a statement before it executes. */
     public void applyTo(Statement statement) throws SQLException {
         statement.setFetchSize(fetchSize);
-    }
-
-    /**
-     * Chooses the bounded-memory fetch for {@code connection} (see the class table).
-     *
-     * @throws BatchwiseException if {@code use} is {@link ConnectionUse#SHARED} and the driver cannot
-     *         leave the connection usable without buffering; the message names the way out
-     */
-    public static FetchPlan choose(Connection connection, ConnectionUse use) throws SQLException {
-        return FetchPlans.choose(connection, use, null, "use SHARED");
-    }
-
-    /**
-     * The plan a caller's explicit fetch size amounts to on {@code connection}, refused like
-     * {@link #choose} when it would block or buffer a {@link ConnectionUse#SHARED} connection.
-     */
-    public static FetchPlan withFetchSize(Connection connection, int fetchSize, ConnectionUse use) throws SQLException {
-        Arguments.notNull("connection", connection, "pass the connection the walk will read from");
-        Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
-        return FetchPlans.choose(connection, use, Arguments.fetchSize(fetchSize), "use SHARED");
     }
 
     /** A one-line description for logs and error messages, e.g. {@code STREAM (fetchSize=Integer.MIN_VALUE, MySQL Connector/J)}. */

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.core.internal.Failures;
+import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.LostConnections;
 import io.batchwise.core.internal.ResumeTokens;
@@ -54,7 +55,7 @@ import io.batchwise.core.spi.Checkpoint;
  *       {@code chunkSize} rows after the checkpoint's position are read on it with the pager's query
  *       and, by default, {@code FOR UPDATE}, so the rows the work changes are locked from the read to
  *       the commit and concurrent application writes are neither lost nor overwritten with values
- *       read before them ({@link Builder#lockingRead(boolean)}); the work runs on the same connection;
+ *       read before them ({@link MigrationOptions#lockingRead(boolean)}); the work runs on the same connection;
  *       the checkpoint (position after the chunk's last row, counts) is written on it; commit.</li>
  *   <li>Exactly once: the work's writes on the chunk's connection commit with the checkpoint or
  *       not at all. Side effects elsewhere (messages, files, other data sources) are at least once:
@@ -169,7 +170,7 @@ public final class JdbcMigration<T> {
          */
         public Builder<T> startAfter(String token) {
             Arguments.notBlank("startAfter", token, "pass a nextToken() or resumeToken() of this job's pager");
-            ResumeTokens.Decoded decoded = pager.tokens().decode(token, pager.order().size());
+            ResumeTokens.Decoded decoded = pager.pages().decode(token);
             if (decoded.before()) {
                 throw new IllegalArgumentException("startAfter must lead forward, but the token is a"
                         + " Page.previousToken(); pass a nextToken() or resumeToken() of this job's pager");
@@ -215,8 +216,7 @@ public final class JdbcMigration<T> {
         private final String job;
         private final DataSource dataSource;
         private final KeysetQuery<T> query;
-        private final ResumeTokens.Codec tokens;
-        private final KeyOrder order;
+        private final KeysetPages tokens;
         private final ChunkWork<T> work;
         private final String lockClause;
         private final AtomicBoolean checkedUrl = new AtomicBoolean();
@@ -225,8 +225,7 @@ public final class JdbcMigration<T> {
             this.job = job;
             this.dataSource = pager.dataSource();
             this.query = pager.query();
-            this.tokens = pager.tokens();
-            this.order = pager.order();
+            this.tokens = pager.pages();
             this.work = work;
             this.lockClause = lockingRead ? " FOR UPDATE" : "";
         }
@@ -243,12 +242,12 @@ public final class JdbcMigration<T> {
 
         @Override
         public String encode(List<Object> keys) {
-            return tokens.encode(false, keys);
+            return tokens.forwardToken(keys);
         }
 
         @Override
         public List<Object> decode(String token) {
-            return tokens.decode(token, order.size()).values();
+            return tokens.decode(token).values();
         }
 
         @Override
@@ -288,7 +287,7 @@ public final class JdbcMigration<T> {
                 }
                 return outcome;
             } catch (Exception | Error e) {
-                lost = Failures.classify(e) == Failures.Fault.CONNECTION_LOST;
+                lost = Failures.connectionGone(Failures.classify(e));
                 if (!lost) {
                     try {
                         connection.rollback();

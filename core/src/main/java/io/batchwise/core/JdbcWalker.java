@@ -2,15 +2,13 @@ package io.batchwise.core;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.Failures;
 import io.batchwise.core.internal.JdbcStreamingWalk;
 
 /**
@@ -64,16 +62,12 @@ public final class JdbcWalker {
      * Options of one JDBC walk; {@link #open()} validates them and runs the query. A builder may be
      * opened more than once; each {@code open()} runs the query afresh.
      */
-    public static final class Builder<T> {
+    public static final class Builder<T> extends StreamingBuilder<T, Builder<T>> {
         private final DataSource dataSource;
         private final Connection connection;
         private final String sql;
         private final RowMapper<T> mapper;
         private List<Object> parameters = List.of();
-        private int chunkSize = 1_000;
-        private Integer fetchSize;
-        private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
-        private Integer netWriteTimeout;
 
         private Builder(DataSource dataSource, Connection connection, String sql, RowMapper<T> mapper) {
             this.dataSource = dataSource;
@@ -89,41 +83,6 @@ public final class JdbcWalker {
             return this;
         }
 
-        /** Rows per chunk for {@link Walk#forEachChunk}; default 1000. */
-        public Builder<T> chunkSize(int rows) {
-            this.chunkSize = Arguments.atLeastOne("chunkSize", rows, "pass the rows per chunk, e.g. 1000");
-            return this;
-        }
-
-        /**
-         * Overrides the fetch size Batchwise would choose ({@code 0} buffers the whole result: only for
-         * small results). Checked against the driver when the walk opens.
-         */
-        public Builder<T> fetchSize(int rows) {
-            this.fetchSize = Arguments.fetchSize(rows);
-            return this;
-        }
-
-        /** Whether other statements will run on the connection while the walk is open; default {@link ConnectionUse#EXCLUSIVE}. */
-        public Builder<T> connectionUse(ConnectionUse use) {
-            this.connectionUse = Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
-            return this;
-        }
-
-        /**
-         * Raises the server's {@code net_write_timeout} for this walk to {@code timeout} (whole
-         * seconds, rounded up) and sets it back when the walk closes: how long the code that takes the
-         * rows may pause before the server gives up writing to a streaming walk and closes the
-         * connection (server default 60 s; MySQL Connector/J raises it to its
-         * {@code netTimeoutForStreamingResults}, default 600 s, for every streaming query). Only a
-         * streaming fetch needs it; with a server-side cursor or a buffered result it does nothing.
-         * For work that pauses for minutes per chunk, the keyset pager holds nothing open instead.
-         */
-        public Builder<T> netWriteTimeout(Duration timeout) {
-            this.netWriteTimeout = Arguments.netWriteTimeout(timeout);
-            return this;
-        }
-
         /**
          * Runs the query and returns the open walk; close it.
          *
@@ -131,27 +90,16 @@ public final class JdbcWalker {
          * @throws BatchwiseException    if the connection cannot serve {@link ConnectionUse#SHARED}, no
          *         connection can be had from the data source, or the query fails; the message says why
          */
+        @Override
         public Walk<T> open() {
             try {
                 if (connection != null && connection.isClosed()) {
                     throw new IllegalStateException("connection is closed; pass an open Connection, or a DataSource");
                 }
             } catch (SQLException e) {
-                throw new BatchwiseException("Could not check the connection: " + e.getMessage(), -1, e);
+                throw Failures.wrap("Could not check the connection: " + e.getMessage(), -1, null, e);
             }
-            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, chunkSize, fetchSize,
-                    connectionUse, netWriteTimeout);
-        }
-
-        /** {@link #open()} as a {@link Stream}; close the stream. */
-        public Stream<T> stream() {
-            return open().stream();
-        }
-
-        /** Opens the walk and hands every chunk to {@code handler}, closing the walk at the end or on failure. */
-        public long forEachChunk(Consumer<? super List<T>> handler) {
-            Arguments.notNull("handler", handler, "pass the code to run for each chunk");
-            return open().forEachChunk(handler);
+            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, options());
         }
     }
 }

@@ -1,26 +1,20 @@
 package io.batchwise.core;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
-
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Failures;
 
 /**
  * A walk over every row of a result that may be far larger than the heap: a closeable,
  * single-pass iterator, the one caller-facing shape shared by every Batchwise walker
  * (streaming {@code yieldPer}, keyset pages, plain JDBC).
  *
- * <p>Rows arrive in chunks of {@link #chunkSize()}: the walker releases what it holds for one
- * chunk (for an ORM walker, the entities in the persistence context) when the caller asks for
- * the first row of the next chunk, so at most about one chunk is ever retained.
+ * <p>Rows arrive in groups of {@link #chunkSize()}: a <em>batch</em> in a streaming walk, a
+ * <em>page</em> in a keyset walk (see the README's vocabulary). The walker releases what it holds
+ * for one group (for an ORM walker, the entities in the persistence context) when the caller asks
+ * for the first row of the next, so at most about one group is ever retained.
  *
  * <p>Contract:
  * <ul>
@@ -45,7 +39,7 @@ import io.batchwise.core.internal.Failures;
  */
 public interface Walk<T> extends Iterator<T>, AutoCloseable {
 
-    /** Rows per chunk: what the walker holds at most before it releases it. */
+    /** Rows per group, what the walker holds at most: a streaming walk's batch size, a keyset walk's page size. */
     int chunkSize();
 
     /** Rows handed to the caller so far. */
@@ -61,46 +55,16 @@ public interface Walk<T> extends Iterator<T>, AutoCloseable {
      * action of the stream that was caused by the walker's connection being busy is rethrown as a
      * {@link BatchwiseException} that explains it.
      */
-    default Stream<T> stream() {
-        Spliterator<T> rows = Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED);
-        return StreamSupport.stream(new ExplainingSpliterator<>(rows, this), false).onClose(this::close);
-    }
+    Stream<T> stream();
 
     /**
-     * Hands the rest of the walk to {@code handler} one chunk at a time (an unmodifiable list of
-     * {@link #chunkSize()} rows, the last one possibly shorter) and closes the walk, also when the
-     * handler throws. For ORM walkers the rows of a chunk are managed while the handler runs and
-     * released after it returns.
+     * Hands the rest of the walk to {@code handler} one batch or page at a time (an unmodifiable
+     * list of {@link #chunkSize()} rows, the last one possibly shorter) and closes the walk, also
+     * when the handler throws. For ORM walkers the rows of a group are managed while the handler
+     * runs and released after it returns.
      *
-     * @param handler called once per chunk; must not be null
+     * @param handler called once per batch or page; must not be null
      * @return the number of rows handed over
      */
-    default long forEachChunk(Consumer<? super List<T>> handler) {
-        Arguments.notNull("handler", handler, "pass the code to run for each chunk");
-        long handed = 0;
-        try (this) {
-            List<T> chunk = new ArrayList<>(Math.min(chunkSize(), 10_000));
-            while (hasNext()) {
-                chunk.add(next());
-                if (chunk.size() == chunkSize()) {
-                    handed += hand(handler, chunk);
-                }
-            }
-            if (!chunk.isEmpty()) {
-                handed += hand(handler, chunk);
-            }
-        }
-        return handed;
-    }
-
-    private int hand(Consumer<? super List<T>> handler, List<T> chunk) {
-        int size = chunk.size();
-        try {
-            handler.accept(java.util.Collections.unmodifiableList(new ArrayList<>(chunk)));
-        } catch (RuntimeException e) {
-            throw Failures.explain(e, this);
-        }
-        chunk.clear();
-        return size;
-    }
+    long forEachChunk(Consumer<? super List<T>> handler);
 }

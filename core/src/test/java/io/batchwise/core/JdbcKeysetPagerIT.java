@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 
@@ -337,6 +339,36 @@ class JdbcKeysetPagerIT {
         schema.dataSource(JdbcDriver.MYSQL_CONNECTOR_J).getHikariPoolMXBean().softEvictConnections();
     }
 
+    @Test
+    void aPageThatCannotBeReadFailsWithTheTokenToResumeFromAndTheWalkResumesThere(TestSchema schema) throws Exception {
+        List<Long> expected;
+        List<Long> walked = new ArrayList<>();
+        try (HikariDataSource pool = schema.newPool(JdbcDriver.MARIADB_CONNECTOR_J, java.util.Map.of(), config -> {
+            config.setMaximumPoolSize(1);
+            config.setConnectionTimeout(250);
+        })) {
+            expected = expected(pool, "SELECT id FROM kt ORDER BY grp, id");
+            JdbcKeysetPager<Long> pager = pager(pool, KeyOrder.of(SortKey.asc("grp")));
+            BatchwiseException e;
+            try (KeysetWalk<Long> walk = pager.walk()) {
+                for (int i = 0; i < 2 * PAGE; i++) {
+                    walked.add(walk.next());
+                }
+                try (Connection held = pool.getConnection()) { // the fault: no connection for the next page
+                    e = assertThrows(BatchwiseException.class, walk::hasNext);
+                }
+                assertEquals(walk.resumeToken(), e.resumeToken().orElseThrow(), "the token after the last row handed out");
+            }
+            assertEquals(2 * PAGE, e.rowsRead());
+            assertEquals(BatchwiseException.Reason.NO_CONNECTION, e.reason());
+            assertTrue(e.reason().isTransient(), "a retry from the token can succeed");
+            try (KeysetWalk<Long> rest = pager.walk(e.resumeToken().orElseThrow())) {
+                rest.forEachRemaining(walked::add);
+            }
+        }
+        assertEquals(expected, walked);
+    }
+
     static int killOtherConnections(TestSchema schema) throws Exception {
         try (Connection c = schema.server().connect(schema.name()); Statement s = c.createStatement()) {
             List<Long> ids = new ArrayList<>();
@@ -384,6 +416,7 @@ class JdbcKeysetPagerIT {
         assertEquals(PAGE, signed.page(signedToken).size());
         IllegalArgumentException backward = assertThrows(IllegalArgumentException.class,
                 () -> byGroup.walk(byGroup.first().previousToken()));
-        assertTrue(backward.getMessage().contains("leads backward"), backward.getMessage());
+        assertTrue(backward.getMessage().startsWith("token must continue forward, but it is a previous-page token"),
+                backward.getMessage());
     }
 }

@@ -122,6 +122,9 @@ class JdbcWalkerFaultsIT {
         }
         assertTrue(walk.rowsRead() >= 10);
         assertEquals(walk.rowsRead(), e.rowsRead(), "the exception says how far the walk came");
+        assertEquals(BatchwiseException.Reason.CONNECTION_LOST, e.reason());
+        assertTrue(e.reason().isTransient(), "a new connection can run the walk again");
+        assertTrue(e.resumeToken().isEmpty(), "a streaming walk cannot resume");
         assertMentions(e, "lost its connection", "after " + walk.rowsRead() + " rows", "KILL CONNECTION",
                 "cannot resume", "re-run the walk", "keyset pager", "resumes from its last token");
         assertEquals(0, schema.borrowedConnections(), "the walk gave its connection back");
@@ -166,6 +169,8 @@ class JdbcWalkerFaultsIT {
                 e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
             }
             assertEquals(walk.rowsRead(), e.rowsRead());
+            assertEquals(BatchwiseException.Reason.QUERY_KILLED, e.reason());
+            assertTrue(e.reason().isTransient());
             assertMentions(e, "interrupted the walk's query", "after " + walk.rowsRead() + " rows", "error 1317",
                     "KILL QUERY", "still usable", "re-run the walk", "keyset pager");
             assertEquals(id, ServerThreads.connectionId(connection), "same connection, still usable");
@@ -185,18 +190,22 @@ class JdbcWalkerFaultsIT {
                 connectorJ ? Map.of("netTimeoutForStreamingResults", "1") : Map.of(),
                 config -> config.setConnectionInitSql(connectorJ ? null : "SET SESSION net_write_timeout = 1"))) {
             Walk<Long> walk = JdbcWalker.query(pool, "select id, payload from item order by id", row -> row.getLong(1))
-                    .chunkSize(100).open();
+                    .batchSize(100).open();
             BatchwiseException e;
             try (walk) {
                 take(walk, 10);
                 Thread.sleep(3_000); // the fault: the loop stops reading for longer than net_write_timeout
                 e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
             }
-            assertMentions(e, "lost its connection", "net_write_timeout", "the slowest chunk of this walk (100 rows)",
+            assertMentions(e, "lost its connection", "net_write_timeout", "the slowest batch of this walk (100 rows)",
                     "keyset pager", "netWriteTimeout(Duration)", "useCursorFetch=true");
             if (connectorJ) {
                 assertMentions(e, "most likely gave up writing to the walk while the loop was busy (net_write_timeout)",
                         "its net_write_timeout was 1 s");
+                assertEquals(BatchwiseException.Reason.NET_WRITE_TIMEOUT, e.reason(), "the walk knew its timeout");
+                assertFalse(e.reason().isTransient(), "the same pauses would fail the same way");
+            } else {
+                assertEquals(BatchwiseException.Reason.CONNECTION_LOST, e.reason(), "the walk did not know its timeout");
             }
             assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections());
             assertEveryIdOnce(JdbcWalker.query(pool, "select id from item", row -> row.getLong(1)).open(), ROWS);
@@ -278,6 +287,7 @@ class JdbcWalkerFaultsIT {
                 e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
             }
             assertMentions(e, "lost its connection", "wait_timeout", "keyset pager");
+            assertEquals(BatchwiseException.Reason.CONNECTION_LOST, e.reason());
             assertEquals(FetchPlan.DEFAULT_FETCH_ROWS, e.rowsRead(), "the first fetch's rows were read");
             assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections());
         }
@@ -353,6 +363,9 @@ class JdbcWalkerFaultsIT {
             for (Walk<Long> walk : java.util.List.of(first, second)) {
                 BatchwiseException e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
                 assertMentions(e, "lost its connection", "after " + walk.rowsRead() + " rows", "re-run the walk");
+                assertTrue(e.reason() == BatchwiseException.Reason.CONNECTION_LOST
+                        || e.reason() == BatchwiseException.Reason.SERVER_SHUTDOWN, e.reason() + ": " + e.getMessage());
+                assertTrue(e.reason().isTransient());
             }
         }
         assertEquals(0, schema.borrowedConnections());
@@ -368,6 +381,7 @@ class JdbcWalkerFaultsIT {
                 take(holding, 1);
                 BatchwiseException e = assertThrows(BatchwiseException.class, () -> ids(pool, "waiting"));
                 assertEquals(-1, e.rowsRead());
+                assertEquals(BatchwiseException.Reason.NO_CONNECTION, e.reason());
                 assertMentions(e, "Could not get a connection for the walk of", "no free connection",
                         "Every open walk holds one connection until it is closed", "try-with-resources",
                         "more connections", "leakDetectionThreshold");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.batchwise.core.internal.FetchPlans;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
@@ -64,14 +65,14 @@ class JdbcWalkerIT {
     @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
     void choosesTheStreamingFetchOfTheConnectedDriver(JdbcDriver driver, TestSchema schema) throws Exception {
         try (Connection c = schema.dataSource(driver).getConnection()) {
-            FetchPlan plan = FetchPlan.choose(c, ConnectionUse.EXCLUSIVE);
+            FetchPlan plan = FetchPlans.choose(c, ConnectionUse.EXCLUSIVE, null, "use SHARED");
             assertEquals(driver, plan.driver());
             assertEquals(FetchPlan.Mode.STREAM, plan.mode());
             assertEquals(driver == JdbcDriver.MYSQL_CONNECTOR_J ? Integer.MIN_VALUE : FetchPlan.DEFAULT_FETCH_ROWS,
                     plan.fetchSize());
         }
         try (Connection c = schema.dataSource(JdbcDriver.MYSQL_CONNECTOR_J, Map.of("useCursorFetch", "true")).getConnection()) {
-            FetchPlan plan = FetchPlan.choose(c, ConnectionUse.SHARED);
+            FetchPlan plan = FetchPlans.choose(c, ConnectionUse.SHARED, null, "use SHARED");
             assertEquals(FetchPlan.Mode.CURSOR, plan.mode());
             assertTrue(plan.connectionFreeDuringWalk());
         }
@@ -87,12 +88,12 @@ class JdbcWalkerIT {
     }
 
     @Test
-    void forEachChunkHandsFullChunksAndTheRest(TestSchema schema) {
+    void forEachBatchHandsFullBatchesAndTheRest(TestSchema schema) {
         List<Integer> sizes = new ArrayList<>();
         long handed = JdbcWalker.query(schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J),
                         "select id from item where id <= ?", row -> row.getLong(1))
-                .parameters(2_500).chunkSize(1_000)
-                .forEachChunk(chunk -> sizes.add(chunk.size()));
+                .parameters(2_500).batchSize(1_000)
+                .forEachBatch(batch -> sizes.add(batch.size()));
         assertEquals(2_500, handed);
         assertEquals(List.of(1_000, 1_000, 500), sizes);
     }

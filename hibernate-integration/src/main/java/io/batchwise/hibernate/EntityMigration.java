@@ -23,6 +23,7 @@ import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
 import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.migration.MigrationEngine;
@@ -177,7 +178,7 @@ public final class EntityMigration<T> {
          */
         public Builder<T> startAfter(String token) {
             Arguments.notBlank("startAfter", token, "pass a nextToken() or resumeToken() of this job's pager");
-            ResumeTokens.Decoded decoded = pager.tokens().decode(token, pager.order().size());
+            ResumeTokens.Decoded decoded = pager.pages().decode(token);
             if (decoded.before()) {
                 throw new IllegalArgumentException("startAfter must lead forward, but the token is a"
                         + " Page.previousToken(); pass a nextToken() or resumeToken() of this job's pager");
@@ -231,8 +232,7 @@ public final class EntityMigration<T> {
         private final String job;
         private final SessionFactory factory;
         private final EntityKeysetQuery<?, T> query;
-        private final ResumeTokens.Codec tokens;
-        private final int keyCount;
+        private final KeysetPages tokens;
         private final SessionWork<T> sessionWork;
         private final StatelessWork<T> statelessWork;
         private final int jdbcBatchSize;
@@ -245,8 +245,7 @@ public final class EntityMigration<T> {
             this.job = job;
             this.factory = pager.factory();
             this.query = pager.query();
-            this.tokens = pager.tokens();
-            this.keyCount = pager.order().size();
+            this.tokens = pager.pages();
             this.sessionWork = sessionWork;
             this.statelessWork = statelessWork;
             this.jdbcBatchSize = jdbcBatchSize;
@@ -281,12 +280,12 @@ public final class EntityMigration<T> {
 
         @Override
         public String encode(List<Object> keys) {
-            return tokens.encode(false, keys);
+            return tokens.forwardToken(keys);
         }
 
         @Override
         public List<Object> decode(String token) {
-            return tokens.decode(token, keyCount).values();
+            return tokens.decode(token).values();
         }
 
         @Override

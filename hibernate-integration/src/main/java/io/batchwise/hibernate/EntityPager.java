@@ -36,8 +36,8 @@ import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.KeysetQuery;
-import io.batchwise.core.internal.PagedWalk;
+import io.batchwise.core.internal.Failures;
+import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.hibernate.internal.EntityKeys;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
@@ -96,7 +96,12 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  *   <li>Index check: unless {@link IndexCheck#OFF}, {@link Builder#open()} resolves the key attributes
  *       to their columns and table through Hibernate's mapping model, reads the table's indexes from
  *       {@code information_schema} once, and warns (or with {@link IndexCheck#STRICT} refuses) when no
- *       index serves the order, with the {@code CREATE INDEX} that would ({@link #indexAdvice()}).</li>
+ *       index serves the order, with the {@code CREATE INDEX} that would ({@link #indexAdvice()}). With
+ *       inheritance or a secondary table it reads the table each key lives in, as the query Hibernate
+ *       writes reads it: keys spanning two tables (a {@code JOINED} subclass ordered by a root-table
+ *       attribute, a secondary-table attribute) or a {@code TABLE_PER_CLASS} union are never served,
+ *       and the advice names the tables and the way out; a {@code SINGLE_TABLE} leaf is also served
+ *       by an index that starts with the discriminator column.</li>
  *   <li>Tokens are opaque, URL-safe and bound to this pager's entity, keys, select, conditions and
  *       parameter values: a token from another query, or a tampered one, is refused before any SQL.</li>
  *   <li>Concurrency: each page sees the rows committed when it runs. Rows inserted or moved ahead of
@@ -115,27 +120,25 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  */
 public final class EntityPager<T> {
     /** Rows per page unless {@link Builder#pageSize(int)} says otherwise. */
-    public static final int DEFAULT_PAGE_SIZE = 1_000;
+    public static final int DEFAULT_PAGE_SIZE = KeysetPages.DEFAULT_PAGE_SIZE;
     /** The largest page. */
-    public static final int MAX_PAGE_SIZE = 100_000;
+    public static final int MAX_PAGE_SIZE = KeysetPages.MAX_PAGE_SIZE;
 
     /** Longest token accepted or issued unless {@link Builder#maxTokenChars(int)} says otherwise. */
-    public static final int DEFAULT_MAX_TOKEN_CHARS = 2_048;
+    public static final int DEFAULT_MAX_TOKEN_CHARS = KeysetPages.DEFAULT_MAX_TOKEN_CHARS;
 
     private static final System.Logger LOG = System.getLogger(EntityPager.class.getName());
 
     private final SessionFactory factory;
     private final EntityKeysetQuery<?, T> query;
-    private final int pageSize;
-    private final ResumeTokens.Codec tokens;
+    private final KeysetPages pages;
     private final String indexAdvice;
 
-    private EntityPager(SessionFactory factory, EntityKeysetQuery<?, T> query, int pageSize, ResumeTokens.Codec tokens,
+    private EntityPager(SessionFactory factory, EntityKeysetQuery<?, T> query, KeysetPages pages,
             String indexAdvice) {
         this.factory = factory;
         this.query = query;
-        this.pageSize = pageSize;
-        this.tokens = tokens;
+        this.pages = pages;
         this.indexAdvice = indexAdvice;
     }
 
@@ -179,7 +182,7 @@ public final class EntityPager<T> {
     }
 
     public int pageSize() {
-        return pageSize;
+        return pages.pageSize();
     }
 
     /**
@@ -199,11 +202,7 @@ public final class EntityPager<T> {
 
     private Page<T> pageIn(SharedSessionContract session, String token) {
         open(session);
-        if (token == null) {
-            return read(session, false, null, false);
-        }
-        ResumeTokens.Decoded decoded = decode(token);
-        return read(session, decoded.before(), decoded.values(), true);
+        return pages.page(token, reader(session));
     }
 
     /** {@link #page(Session, String)} on a JPA entity manager backed by Hibernate. */
@@ -227,28 +226,7 @@ public final class EntityPager<T> {
 
     private KeysetWalk<T> walkIn(SharedSessionContract session, String token) {
         open(session);
-        List<Object> start = null;
-        if (token != null) {
-            ResumeTokens.Decoded decoded = decode(token);
-            if (decoded.before()) {
-                throw new IllegalArgumentException("token must continue forward, but it is a previous-page token;"
-                        + " walk from a page's nextToken(), or page backward with page(session, token)");
-            }
-            start = decoded.values();
-        }
-        return new PagedWalk<>(new PagedWalk.Pages<T>() {
-            @Override
-            public KeysetQuery.Rows<T> read(List<Object> after, int limit, long rowsBefore) {
-                return query.read(session, false, after, limit, rowsBefore);
-            }
-
-            @Override
-            public void endOfPage() {
-                if (session instanceof Session stateful) {
-                    stateful.clear();
-                }
-            }
-        }, pageSize, start, token, this::forwardToken);
+        return pages.walk(token, reader(session), session instanceof Session stateful ? stateful::clear : () -> { });
     }
 
     /** {@link #walk(Session, String)} on a JPA entity manager backed by Hibernate. */
@@ -260,21 +238,15 @@ public final class EntityPager<T> {
      * Walks every page after the token's row (null: from the start), each in its own session and
      * transaction: reads the page, hands it to {@code work}, commits. A failure rolls back the
      * failing page only and is rethrown as a {@link BatchwiseException} that names the token to
-     * resume from (also given by {@link #lastCommittedToken(BatchwiseException)}).
+     * resume from ({@link BatchwiseException#resumeToken()}: after the last committed page, empty when
+     * no page was committed and the walk started from the start) and the
+     * {@link BatchwiseException#reason()} of the failure, so retry code need not parse the message.
      *
      * @return the token after the last page (pass it again later to pick up rows added since)
      */
     public String forEachPage(String token, PageWork<T> work) {
         Arguments.notNull("work", work, "pass the code to run for each page");
-        List<Object> after = null;
-        if (token != null) {
-            ResumeTokens.Decoded decoded = decode(token);
-            if (decoded.before()) {
-                throw new IllegalArgumentException("token must continue forward, but it is a previous-page token;"
-                        + " pass a page's nextToken()");
-            }
-            after = decoded.values();
-        }
+        List<Object> after = pages.forwardStart(token);
         String committed = token;
         long rows = 0;
         while (true) {
@@ -282,7 +254,7 @@ public final class EntityPager<T> {
             try (Session session = factory.openSession()) {
                 Transaction transaction = session.beginTransaction();
                 try {
-                    page = read(session, false, after, after != null);
+                    page = pages.after(after, reader(session));
                     work.accept(session, page);
                     transaction.commit();
                 } catch (Exception e) {
@@ -293,35 +265,20 @@ public final class EntityPager<T> {
                             e.addSuppressed(rollback);
                         }
                     }
-                    throw new PageFailedException("A page failed after " + rows + " rows were committed: "
+                    throw Failures.wrap("A page failed after " + rows + " rows were committed: "
                             + e.getMessage() + ". Its transaction was rolled back; resume with forEachPage(token, work)"
-                            + " from the last committed token " + (committed == null ? "null (the start)" : committed),
-                            rows, committed, e);
+                            + " from the last committed token " + (committed == null ? "null (the start)" : committed)
+                            + " (BatchwiseException.resumeToken())", rows, committed, e);
                 }
             }
             rows += page.size();
             if (!page.isEmpty()) {
                 committed = page.nextToken();
-                after = decode(committed).values();
+                after = pages.decode(committed).values();
             }
             if (!page.hasNext()) {
                 return committed;
             }
-        }
-    }
-
-    /** The token to resume from after {@code failure} of {@link #forEachPage}. */
-    public static String lastCommittedToken(BatchwiseException failure) {
-        return failure instanceof PageFailedException p ? p.token : null;
-    }
-
-    private static final class PageFailedException extends BatchwiseException {
-        private static final long serialVersionUID = 1L;
-        private final String token;
-
-        PageFailedException(String message, long rows, String token, Throwable cause) {
-            super(message, rows, cause);
-            this.token = token;
         }
     }
 
@@ -340,15 +297,14 @@ public final class EntityPager<T> {
         return entityManager.unwrap(Session.class);
     }
 
-    /** The token read and checked; each value also checked against its key's type, before any SQL. */
     /** For {@link EntityMigration}: the query a chunk reads with, in the chunk's own session. */
     EntityKeysetQuery<?, T> query() {
         return query;
     }
 
-    /** For {@link EntityMigration}: the token codec, whose fingerprint identifies the query. */
-    ResumeTokens.Codec tokens() {
-        return tokens;
+    /** For {@link EntityMigration}: the tokens of this query (their fingerprint identifies it). */
+    KeysetPages pages() {
+        return pages;
     }
 
     /** For {@link EntityMigration}: the factory whose sessions the chunks use. */
@@ -356,21 +312,9 @@ public final class EntityPager<T> {
         return factory;
     }
 
-    private ResumeTokens.Decoded decode(String token) {
-        ResumeTokens.Decoded decoded = tokens.decode(token, query.order().size());
-        for (int i = 0; i < decoded.values().size(); i++) {
-            query.types().get(i).toParameter(decoded.values().get(i));
-        }
-        return decoded;
-    }
-
-    private String forwardToken(List<Object> keys) {
-        return tokens.encode(false, keys);
-    }
-
-    private Page<T> read(SharedSessionContract session, boolean backward, List<Object> boundary, boolean fromToken) {
-        KeysetQuery.Rows<T> rows = query.read(session, backward, boundary, pageSize + 1, 0);
-        return rows.toPage(pageSize, backward, fromToken, tokens);
+    /** Reads a page's rows in {@code session}. */
+    private KeysetPages.Reader<T> reader(SharedSessionContract session) {
+        return (backward, boundary, limit, rowsBefore) -> query.read(session, backward, boundary, limit, rowsBefore);
     }
 
     /**
@@ -389,10 +333,8 @@ public final class EntityPager<T> {
         private CriteriaCondition<E> condition;
         private final Map<String, Object> parameters = new LinkedHashMap<>();
         private List<SortKey> keys = List.of();
-        private int pageSize = DEFAULT_PAGE_SIZE;
+        private KeysetPages.Options options = KeysetPages.Options.DEFAULTS;
         private IndexCheck indexCheck = IndexCheck.WARN;
-        private byte[] secret;
-        private int maxTokenChars = DEFAULT_MAX_TOKEN_CHARS;
 
         private Builder(SessionFactory factory, Class<E> entity, Class<T> rowType, String select) {
             this.factory = factory;
@@ -439,10 +381,8 @@ public final class EntityPager<T> {
             projected.condition = condition;
             projected.parameters.putAll(parameters);
             projected.keys = keys;
-            projected.pageSize = pageSize;
+            projected.options = options;
             projected.indexCheck = indexCheck;
-            projected.secret = secret;
-            projected.maxTokenChars = maxTokenChars;
             return projected;
         }
 
@@ -496,14 +436,13 @@ public final class EntityPager<T> {
             return this;
         }
 
-        /** Rows per page, 1 to {@value EntityPager#MAX_PAGE_SIZE}; default 1000. */
+        /**
+         * Rows per page, and per page query of a walk, 1 to {@value EntityPager#MAX_PAGE_SIZE}; default
+         * {@value EntityPager#DEFAULT_PAGE_SIZE}. A page is held in memory whole; a walk reads any number
+         * of rows page by page.
+         */
         public Builder<E, T> pageSize(int rows) {
-            Arguments.atLeastOne("pageSize", rows, "pass the rows per page, e.g. pageSize(1000)");
-            if (rows > MAX_PAGE_SIZE) {
-                throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
-                        + "; a page is read whole into memory, walk more pages instead");
-            }
-            this.pageSize = rows;
+            this.options = options.withPageSize(rows);
             return this;
         }
 
@@ -517,19 +456,22 @@ public final class EntityPager<T> {
             return this;
         }
 
-        /** Signs tokens with HMAC-SHA256 under {@code secret} (at least 16 bytes); unsigned tokens are then refused. */
+        /**
+         * Signs tokens with HMAC-SHA256 under {@code secret} (at least 16 bytes, kept on the server) and
+         * accepts only tokens so signed: clients can then hand tokens back but not make their own.
+         */
         public Builder<E, T> tokenSecret(byte[] secret) {
-            this.secret = ResumeTokens.checkSecret("secret", secret);
+            this.options = options.withTokenSecret(secret);
             return this;
         }
 
-        /** Longest token accepted or issued, 64 to 4096; default 2048 characters. */
+        /**
+         * The longest token accepted or issued, 64 to 4,096 characters; default
+         * {@value EntityPager#DEFAULT_MAX_TOKEN_CHARS}, which fits in any URL. Raise it only for long text
+         * or binary keys.
+         */
         public Builder<E, T> maxTokenChars(int chars) {
-            if (chars < 64 || chars > ResumeTokens.DEFAULT_MAX_CHARS) {
-                throw new IllegalArgumentException("maxTokenChars must be in [64, " + ResumeTokens.DEFAULT_MAX_CHARS
-                        + "], was " + chars + "; a token with a few keys takes 40 to 120 characters");
-            }
-            this.maxTokenChars = chars;
+            this.options = options.withMaxTokenChars(chars);
             return this;
         }
 
@@ -580,8 +522,13 @@ public final class EntityPager<T> {
                 parts.addAll(List.of("criteria", compiled.conditionHql));
             }
             byte[] fingerprint = ResumeTokens.fingerprint(parts, new ArrayList<>(new TreeMap<>(parameters).values()));
-            return new EntityPager<>(factory, query, pageSize, new ResumeTokens.Codec(fingerprint, secret,
-                    maxTokenChars), advice);
+            List<EntityKeys.KeyType> types = resolved.types();
+            KeysetPages pages = new KeysetPages(options, fingerprint, types.size(), values -> {
+                for (int i = 0; i < values.size(); i++) {
+                    types.get(i).toParameter(values.get(i)); // a token value that cannot be its key's: refused
+                }
+            });
+            return new EntityPager<>(factory, query, pages, advice);
         }
 
         private record Compiled(EntityKeysetQuery.Shape shape, int items, String conditionHql) {

@@ -1,8 +1,6 @@
 package io.batchwise.hibernate;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -23,6 +21,7 @@ import org.hibernate.query.spi.AbstractCommonQueryContract;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
+import io.batchwise.core.StreamingBuilder;
 import io.batchwise.core.Walk;
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.hibernate.internal.StreamingQueryWalk;
@@ -45,7 +44,7 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  * // modifying: flush + clear per batch (needs useCursorFetch=true with MySQL Connector/J)
  * YieldPer.query(session, "from Order", Order.class)
  *         .afterBatch(AfterBatch.FLUSH_AND_CLEAR)
- *         .forEachChunk(batch -> batch.forEach(Order::recalculate));
+ *         .forEachBatch(batch -> batch.forEach(Order::recalculate));
  * }</pre>
  *
  * <h2>Contract</h2>
@@ -70,7 +69,7 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  *       middle would split it. Load collections per batch instead ({@code @BatchSize}, or a second
  *       query per chunk), or use the keyset pager.</li>
  *   <li>Always close the walk (try-with-resources, a closed {@link Stream}, or
- *       {@link Builder#forEachChunk(Consumer)}). Closing, an early {@code break} or an exception
+ *       {@link Builder#forEachBatch(Consumer)}). Closing, an early {@code break} or an exception
  *       from the caller's code closes the scroll and leaves the session usable.</li>
  *   <li>Faults: a killed query, a lost connection or a server restart ends the walk with a
  *       {@link BatchwiseException} naming the cause, the rows read and the fix (a streaming walk
@@ -85,9 +84,6 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  * </ul>
  */
 public final class YieldPer {
-    /** Rows per batch unless {@link Builder#batchSize(int)} says otherwise. */
-    public static final int DEFAULT_BATCH_SIZE = 1_000;
-
     private YieldPer() {
     }
 
@@ -187,17 +183,13 @@ public final class YieldPer {
      * Options of one walk. {@link #open()} validates them before any SQL runs; a builder may be
      * opened again for a new walk.
      */
-    public static final class Builder<T> {
+    public static final class Builder<T> extends StreamingBuilder<T, Builder<T>> {
         private final SharedSessionContract session;
         private final Function<SharedSessionContract, SelectionQuery<T>> queryFactory;
         private final String description;
         private final Map<String, Object> named = new LinkedHashMap<>();
         private final Map<Integer, Object> positional = new LinkedHashMap<>();
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private Integer fetchSize;
         private AfterBatch afterBatch = AfterBatch.CLEAR;
-        private ConnectionUse connectionUse = ConnectionUse.EXCLUSIVE;
-        private Integer netWriteTimeout;
 
         Builder(SharedSessionContract session, Function<SharedSessionContract, SelectionQuery<T>> queryFactory,
                 String description) {
@@ -218,48 +210,12 @@ public final class YieldPer {
             return this;
         }
 
-        /** Rows per batch: how many entities the persistence context holds at most; default 1000. */
-        public Builder<T> batchSize(int rows) {
-            this.batchSize = Arguments.atLeastOne("batchSize", rows,
-                    "pass the rows to hold in the persistence context at a time, e.g. batchSize(1000)");
-            return this;
-        }
-
         /**
-         * Overrides the fetch size Batchwise chooses for the driver ({@link FetchPlan}). {@code 0}
-         * (or a positive size on Connector/J without a cursor) buffers the whole result.
+         * What happens to the persistence context after each batch; default {@link AfterBatch#CLEAR}.
+         * A flushing policy implies {@link ConnectionUse#SHARED}.
          */
-        public Builder<T> fetchSize(int rows) {
-            this.fetchSize = Arguments.fetchSize(rows);
-            return this;
-        }
-
-        /** What happens to the persistence context after each batch; default {@link AfterBatch#CLEAR}. */
         public Builder<T> afterBatch(AfterBatch policy) {
             this.afterBatch = Arguments.notNull("policy", policy, "pass one of AfterBatch's constants");
-            return this;
-        }
-
-        /**
-         * Declares that the loop runs other statements on the session's connection (lazy loading,
-         * queries, writes); see {@link ConnectionUse}. Flushing policies imply {@link ConnectionUse#SHARED}.
-         */
-        public Builder<T> connectionUse(ConnectionUse use) {
-            this.connectionUse = Arguments.notNull("use", use, "pass ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED");
-            return this;
-        }
-
-        /**
-         * Raises the server's {@code net_write_timeout} for this walk to {@code timeout} (whole
-         * seconds, rounded up) and sets it back when the walk closes: how long the loop may pause
-         * before the server gives up writing to a streaming walk and closes the connection (server
-         * default 60 s; MySQL Connector/J raises it to its {@code netTimeoutForStreamingResults},
-         * default 600 s, for every streaming query). Only a streaming fetch needs it; with a
-         * server-side cursor it does nothing. For work that pauses for minutes per batch, the keyset
-         * pager ({@link EntityPager}) holds nothing open instead.
-         */
-        public Builder<T> netWriteTimeout(Duration timeout) {
-            this.netWriteTimeout = Arguments.netWriteTimeout(timeout);
             return this;
         }
 
@@ -270,6 +226,7 @@ public final class YieldPer {
          * @throws IllegalArgumentException if the options do not fit the session or the query
          * @throws BatchwiseException       if the driver cannot serve the connection use asked for
          */
+        @Override
         public Walk<T> open() {
             if (!session.isOpen()) {
                 throw new IllegalStateException("session is closed; open the walk on an open "
@@ -280,32 +237,15 @@ public final class YieldPer {
                         + afterBatch + "; a stateless session keeps no persistence context to flush or detach,"
                         + " write with session.update()/insert() instead (and ConnectionUse.SHARED)");
             }
-            ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : connectionUse;
+            ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : options().connectionUse();
             if (use == ConnectionUse.SHARED && !session.getTransaction().isActive()) {
                 throw new IllegalStateException("A walk that shares its connection (" + (afterBatch.flushes()
                         ? "afterBatch " + afterBatch : "connectionUse SHARED") + ") needs an active transaction:"
                         + " without one Hibernate releases the JDBC resources after every other statement, which"
                         + " closes the walk's result set. Begin a transaction before opening the walk.");
             }
-            return StreamingQueryWalk.open(session, queryFactory, description, named, positional, batchSize,
-                    fetchSize, afterBatch, use, netWriteTimeout);
-        }
-
-        /** {@link #open()} as a {@link Stream}; close the stream (try-with-resources). */
-        public Stream<T> stream() {
-            return open().stream();
-        }
-
-        /**
-         * Opens the walk and hands it to {@code handler} one batch at a time (a list of up to
-         * {@link #batchSize(int)} rows, managed while the handler runs), releasing each batch after
-         * the handler returns, and closes the walk at the end or on failure.
-         *
-         * @return the number of rows handled
-         */
-        public long forEachChunk(Consumer<? super List<T>> handler) {
-            Arguments.notNull("handler", handler, "pass the code to run for each batch");
-            return open().forEachChunk(handler);
+            return StreamingQueryWalk.open(session, queryFactory, description, named, positional, options(),
+                    afterBatch, use);
         }
     }
 }

@@ -24,7 +24,7 @@ import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.hibernate.fixtures.SessionFactories;
 import io.batchwise.hibernate.fixtures.Tricky;
-import io.batchwise.hibernate.fixtures.TrickyTable;
+import io.batchwise.testing.TrickyTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 
@@ -130,7 +130,9 @@ class EntityPagerIT {
             page.content().forEach(t -> t.setLabel("done"));
         }));
         assertEquals(180, failure.rowsRead());
-        String token = EntityPager.lastCommittedToken(failure);
+        assertEquals(BatchwiseException.Reason.OTHER, failure.reason(), "the work's own failure is not transient");
+        assertFalse(failure.reason().isTransient());
+        String token = failure.resumeToken().orElseThrow();
         assertTrue(failure.getMessage().contains(token), failure.getMessage());
         try (Session session = factory.openSession()) {
             assertEquals(180L, count(session, "done"));

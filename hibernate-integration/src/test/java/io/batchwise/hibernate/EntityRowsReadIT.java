@@ -16,8 +16,6 @@ import javax.sql.DataSource;
 
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +30,7 @@ import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.hibernate.fixtures.Event;
+import io.batchwise.hibernate.fixtures.SessionFactories;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 import io.batchwise.testing.TimeZones;
@@ -139,10 +138,6 @@ class EntityRowsReadIT {
     }
 
     static SessionFactory factory(DataSource ds) {
-        Configuration configuration = new Configuration().addAnnotatedClass(Event.class);
-        configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, ds);
-        configuration.getProperties().put(AvailableSettings.DIALECT, ServerDialect.of(ds));
-        configuration.setProperty("hibernate.hbm2ddl.auto", "none");
-        return configuration.buildSessionFactory();
+        return SessionFactories.of(ds, Event.class);
     }
 }

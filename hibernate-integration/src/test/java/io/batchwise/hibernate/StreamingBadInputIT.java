@@ -35,6 +35,7 @@ import io.batchwise.core.FetchPlan;
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.JdbcWalker;
 import io.batchwise.core.RowMapper;
+import io.batchwise.core.StreamingOptions;
 import io.batchwise.hibernate.fixtures.Author;
 import io.batchwise.hibernate.fixtures.Item;
 import io.batchwise.hibernate.fixtures.Library;
@@ -45,7 +46,8 @@ import io.batchwise.testing.StatementLog;
 import io.batchwise.testing.TestSchema;
 
 /**
- * Every bad argument to a streaming entry point ({@link YieldPer}, {@link JdbcWalker}, {@link FetchPlan})
+ * Every bad argument to a streaming entry point ({@link YieldPer}, {@link JdbcWalker}, {@link StreamingOptions},
+ * {@link FetchPlan})
  * in one table: each case names the call, the parameter, the bad value and a piece of the fix, and
  * the test checks the exception type, that the message names all three, and that no SQL was sent
  * (nothing in the statement logs under both pools, which the session factory reads through too, and
@@ -75,7 +77,6 @@ class StreamingBadInputIT {
         EntityManager foreignEntityManager;
         Session otherSession;
         Connection connection;
-        Connection mariaDbConnection;
         Connection closedConnection;
     }
 
@@ -137,7 +138,6 @@ class StreamingBadInputIT {
         fixture.foreignEntityManager = foreignEntityManager();
         fixture.otherSession = factory.openSession();
         fixture.connection = connectorJ.getConnection();
-        fixture.mariaDbConnection = mariaDb.getConnection();
         fixture.closedConnection = connectorJ.getConnection();
         fixture.closedConnection.close();
     }
@@ -152,7 +152,6 @@ class StreamingBadInputIT {
         fixture.entityManager.close();
         fixture.otherSession.close();
         fixture.connection.close();
-        fixture.mariaDbConnection.close();
     }
 
     /** An EntityManager of some other JPA provider: open, but not a Hibernate session underneath. */
@@ -275,15 +274,15 @@ class StreamingBadInputIT {
                 f -> YieldPer.query(f.session, "from Item", Item.class).netWriteTimeout(Duration.ofSeconds(-5))));
         cases.add(iae("YieldPer...netWriteTimeout(more than the server allows)", "netWriteTimeout", "was PT8784H",
                 "365 days", f -> YieldPer.query(f.session, "from Item", Item.class).netWriteTimeout(ONE_YEAR_AND_A_DAY)));
-        cases.add(iae("YieldPer...forEachChunk(null)", "handler", "null", "pass the code to run for each batch",
-                f -> YieldPer.query(f.session, "from Item", Item.class).forEachChunk(null)));
+        cases.add(iae("YieldPer...forEachBatch(null)", "handler", "null", "pass the code to run for each batch",
+                f -> YieldPer.query(f.session, "from Item", Item.class).forEachBatch(null)));
         cases.add(ise("YieldPer.query(closed Session, ...).open()", "session", "closed", "open the walk on an open Session",
                 f -> YieldPer.query(f.closedSession, "from Item", Item.class).open()));
         cases.add(ise("YieldPer.query(closed Session, ...).stream()", "session", "closed", "open the walk on an open Session",
                 f -> YieldPer.query(f.closedSession, "from Item", Item.class).stream()));
-        cases.add(ise("YieldPer.query(closed Session, ...).forEachChunk(handler)", "session", "closed",
+        cases.add(ise("YieldPer.query(closed Session, ...).forEachBatch(handler)", "session", "closed",
                 "open the walk on an open Session",
-                f -> YieldPer.query(f.closedSession, "from Item", Item.class).forEachChunk(chunk -> { })));
+                f -> YieldPer.query(f.closedSession, "from Item", Item.class).forEachBatch(batch -> { })));
         cases.add(ise("YieldPer.query(closed StatelessSession, ...).open()", "session", "closed",
                 "open the walk on an open StatelessSession",
                 f -> YieldPer.query(f.closedStateless, "from Item", Item.class).open()));
@@ -328,10 +327,10 @@ class StreamingBadInputIT {
         // JdbcWalker.Builder
         cases.add(iae("JdbcWalker...parameters(null array)", "values", "null", "pass the parameter values",
                 f -> JdbcWalker.query(connectorJ, SQL, ID).parameters((Object[]) null)));
-        cases.add(iae("JdbcWalker...chunkSize(0)", "chunkSize", "was 0", "pass the rows per chunk",
-                f -> JdbcWalker.query(connectorJ, SQL, ID).chunkSize(0)));
-        cases.add(iae("JdbcWalker...chunkSize(-10)", "chunkSize", "was -10", "pass the rows per chunk",
-                f -> JdbcWalker.query(connectorJ, SQL, ID).chunkSize(-10)));
+        cases.add(iae("JdbcWalker...batchSize(0)", "batchSize", "was 0", "batchSize(1000)",
+                f -> JdbcWalker.query(connectorJ, SQL, ID).batchSize(0)));
+        cases.add(iae("JdbcWalker...batchSize(-10)", "batchSize", "was -10", "batchSize(1000)",
+                f -> JdbcWalker.query(connectorJ, SQL, ID).batchSize(-10)));
         cases.add(iae("JdbcWalker...fetchSize(-2)", "fetchSize", "was -2", "leave it unset",
                 f -> JdbcWalker.query(connectorJ, SQL, ID).fetchSize(-2)));
         cases.add(iae("JdbcWalker...connectionUse(null)", "use", "null", "ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED",
@@ -342,15 +341,15 @@ class StreamingBadInputIT {
                 "Duration.ofMinutes(30)", f -> JdbcWalker.query(connectorJ, SQL, ID).netWriteTimeout(Duration.ofMillis(-1))));
         cases.add(iae("JdbcWalker...netWriteTimeout(more than the server allows)", "netWriteTimeout", "was PT9600H",
                 "365 days", f -> JdbcWalker.query(connectorJ, SQL, ID).netWriteTimeout(Duration.ofDays(400))));
-        cases.add(iae("JdbcWalker...forEachChunk(null)", "handler", "null", "pass the code to run for each chunk",
-                f -> JdbcWalker.query(connectorJ, SQL, ID).forEachChunk(null)));
+        cases.add(iae("JdbcWalker...forEachBatch(null)", "handler", "null", "pass the code to run for each batch",
+                f -> JdbcWalker.query(connectorJ, SQL, ID).forEachBatch(null)));
         cases.add(ise("JdbcWalker.query(closed Connection, ...).open()", "connection", "closed",
                 "pass an open Connection, or a DataSource", f -> JdbcWalker.query(f.closedConnection, SQL, ID).open()));
         cases.add(ise("JdbcWalker.query(closed Connection, ...).stream()", "connection", "closed",
                 "pass an open Connection, or a DataSource", f -> JdbcWalker.query(f.closedConnection, SQL, ID).stream()));
-        cases.add(ise("JdbcWalker.query(closed Connection, ...).forEachChunk(handler)", "connection", "closed",
+        cases.add(ise("JdbcWalker.query(closed Connection, ...).forEachBatch(handler)", "connection", "closed",
                 "pass an open Connection, or a DataSource",
-                f -> JdbcWalker.query(f.closedConnection, SQL, ID).forEachChunk(chunk -> { })));
+                f -> JdbcWalker.query(f.closedConnection, SQL, ID).forEachBatch(batch -> { })));
         cases.add(refused("JdbcWalker.query(MariaDB DataSource, ...).connectionUse(SHARED).open()", "connectionUse",
                 "SHARED", "useCursorFetch=true",
                 f -> JdbcWalker.query(mariaDb, SQL, ID).connectionUse(ConnectionUse.SHARED).open()));
@@ -358,21 +357,21 @@ class StreamingBadInputIT {
                 "SHARED", "useCursorFetch=true",
                 f -> JdbcWalker.query(f.connection, SQL, ID).connectionUse(ConnectionUse.SHARED).open()));
 
+        // StreamingOptions, the value both builders above set
+        cases.add(iae("StreamingOptions...withBatchSize(0)", "batchSize", "was 0", "batchSize(1000)",
+                f -> StreamingOptions.defaults().withBatchSize(0)));
+        cases.add(iae("StreamingOptions...withFetchSize(-5)", "fetchSize", "was -5", "leave it unset",
+                f -> StreamingOptions.defaults().withFetchSize(-5)));
+        cases.add(iae("StreamingOptions...withConnectionUse(null)", "use", "null",
+                "ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED", f -> StreamingOptions.defaults().withConnectionUse(null)));
+        cases.add(iae("StreamingOptions...withNetWriteTimeout(null)", "netWriteTimeout", "null", "Duration.ofMinutes(30)",
+                f -> StreamingOptions.defaults().withNetWriteTimeout(null)));
+        cases.add(iae("new StreamingOptions(batchSize -3, ...)", "batchSize", "was -3", "batchSize(1000)",
+                f -> new StreamingOptions(-3, null, ConnectionUse.EXCLUSIVE, null)));
+        cases.add(iae("new StreamingOptions(..., null connectionUse, ...)", "use", "null", "ConnectionUse.EXCLUSIVE",
+                f -> new StreamingOptions(1_000, null, null, null)));
+
         // FetchPlan
-        cases.add(iae("FetchPlan.choose(null connection, use)", "connection", "null", "pass the connection",
-                f -> FetchPlan.choose(null, ConnectionUse.EXCLUSIVE)));
-        cases.add(iae("FetchPlan.choose(connection, null use)", "use", "null", "ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED",
-                f -> FetchPlan.choose(f.connection, null)));
-        cases.add(refused("FetchPlan.choose(MariaDB connection, SHARED)", "use", "SHARED", "useCursorFetch=true",
-                f -> FetchPlan.choose(f.mariaDbConnection, ConnectionUse.SHARED)));
-        cases.add(iae("FetchPlan.withFetchSize(null connection, size, use)", "connection", "null", "pass the connection",
-                f -> FetchPlan.withFetchSize(null, 100, ConnectionUse.EXCLUSIVE)));
-        cases.add(iae("FetchPlan.withFetchSize(connection, -5, use)", "fetchSize", "was -5", "leave it unset",
-                f -> FetchPlan.withFetchSize(f.connection, -5, ConnectionUse.EXCLUSIVE)));
-        cases.add(iae("FetchPlan.withFetchSize(connection, size, null use)", "use", "null",
-                "ConnectionUse.EXCLUSIVE or ConnectionUse.SHARED", f -> FetchPlan.withFetchSize(f.connection, 100, null)));
-        cases.add(refused("FetchPlan.withFetchSize(Connector/J connection, Integer.MIN_VALUE, SHARED)", "use", "SHARED",
-                "useCursorFetch=true", f -> FetchPlan.withFetchSize(f.connection, Integer.MIN_VALUE, ConnectionUse.SHARED)));
         cases.add(iae("new FetchPlan(null mode, size, driver)", "mode", "null", "pass a FetchPlan.Mode",
                 f -> new FetchPlan(null, 100, JdbcDriver.MYSQL_CONNECTOR_J)));
         cases.add(iae("new FetchPlan(mode, size, null driver)", "driver", "null", "pass the JdbcDriver",

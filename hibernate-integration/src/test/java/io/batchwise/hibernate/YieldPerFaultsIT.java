@@ -147,6 +147,9 @@ class YieldPerFaultsIT {
                 e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
             }
             assertEquals(walk.rowsRead(), e.rowsRead());
+            assertEquals(BatchwiseException.Reason.CONNECTION_LOST, e.reason());
+            assertTrue(e.reason().isTransient());
+            assertTrue(e.resumeToken().isEmpty(), "a streaming walk cannot resume");
             assertMentions(e, "lost its connection", "after " + walk.rowsRead() + " rows", "KILL CONNECTION",
                     "cannot resume", "re-run the walk", "EntityPager", "resumes from its last token");
             assertEquals(ROWS, count(session), "the session's next statement works at once");
@@ -167,6 +170,7 @@ class YieldPerFaultsIT {
             ServerThreads.killConnection(schema, ServerThreads.running(schema, "from item"));
             BatchwiseException e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
             assertMentions(e, "lost its connection", "rolled back by the server", "rollback()");
+            assertEquals(BatchwiseException.Reason.CONNECTION_LOST, e.reason());
         }
         TransactionException rollback = assertThrows(TransactionException.class,
                 () -> session.getTransaction().rollback(), "the connection the transaction lived on is gone");
@@ -194,6 +198,7 @@ class YieldPerFaultsIT {
             }
             assertMentions(e, "interrupted the walk's query", "after " + walk.rowsRead() + " rows", "error 1317",
                     "KILL QUERY", "still usable", "EntityPager");
+            assertEquals(BatchwiseException.Reason.QUERY_KILLED, e.reason());
             assertEquals(ROWS, count(session));
             assertEquals(id, (long) session.doReturningWork(ServerThreads::connectionId), "the same connection");
             session.getTransaction().commit();
@@ -220,8 +225,10 @@ class YieldPerFaultsIT {
                 Thread.sleep(3_000); // the fault: the loop stops reading for longer than net_write_timeout
                 e = assertThrows(BatchwiseException.class, () -> readToTheEnd(slow));
             }
-            assertMentions(e, "net_write_timeout", "the slowest chunk of this walk (100 rows)", "keyset pager",
+            assertMentions(e, "net_write_timeout", "the slowest batch of this walk (100 rows)", "keyset pager",
                     "netWriteTimeout(Duration)", "useCursorFetch=true");
+            assertEquals(connectorJ ? BatchwiseException.Reason.NET_WRITE_TIMEOUT : BatchwiseException.Reason.CONNECTION_LOST,
+                    e.reason(), "named only when the walk knew its timeout (Connector/J's property)");
 
             long read;
             try (Walk<Item> patient = YieldPer.query(session, "from Item order by id", Item.class).batchSize(100)
@@ -278,6 +285,8 @@ class YieldPerFaultsIT {
                 server.restart(); // skips the test where nobody said how to restart the server
                 BatchwiseException e = assertThrows(BatchwiseException.class, () -> readToTheEnd(walk));
                 assertMentions(e, "lost its connection", "the server stopped or restarted", "re-run the walk");
+                assertTrue(e.reason() == BatchwiseException.Reason.CONNECTION_LOST
+                        || e.reason() == BatchwiseException.Reason.SERVER_SHUTDOWN, e.reason() + ": " + e.getMessage());
             }
             assertEquals(ROWS, count(session), "the same session carries on with a new connection");
         }

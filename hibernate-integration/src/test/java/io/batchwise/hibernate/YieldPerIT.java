@@ -123,7 +123,7 @@ class YieldPerIT {
             Root<Item> root = criteria.from(Item.class);
             criteria.where(cb.le(root.get("id"), 5_000L));
             long jpql = YieldPer.query(em, "select i from Item i where i.id <= :max", Item.class)
-                    .parameter("max", 5_000L).forEachChunk(chunk -> { });
+                    .parameter("max", 5_000L).forEachBatch(batch -> { });
             long viaCriteria;
             try (Stream<Item> s = YieldPer.query(em, criteria).batchSize(100).stream()) {
                 viaCriteria = s.count();
@@ -158,7 +158,7 @@ class YieldPerIT {
             assertEquals(ROWS, session.createSelectionQuery("select count(*) from Item", Long.class).getSingleResult());
 
             IllegalStateException thrown = assertThrows(IllegalStateException.class, () ->
-                    YieldPer.query(session, "from Item", Item.class).batchSize(10).forEachChunk(chunk -> {
+                    YieldPer.query(session, "from Item", Item.class).batchSize(10).forEachBatch(batch -> {
                         throw new IllegalStateException("caller failed");
                     }));
             assertEquals("caller failed", thrown.getMessage());
@@ -188,7 +188,7 @@ class YieldPerIT {
         try (Session session = factory(JdbcDriver.MYSQL_CONNECTOR_J).openSession()) {
             session.beginTransaction();
             YieldPer.query(session, "from Item where id <= 50", Item.class).batchSize(10)
-                    .forEachChunk(chunk -> chunk.forEach(i -> i.setAmount(BigDecimal.ZERO)));
+                    .forEachBatch(batch -> batch.forEach(i -> i.setAmount(BigDecimal.ZERO)));
             session.getTransaction().commit();
             assertEquals(0L, session.createSelectionQuery("select count(*) from Item where amount = 0 and id <= 50",
                     Long.class).getSingleResult(), "generated amounts below id 50 are non-zero, and stay so");
@@ -201,8 +201,8 @@ class YieldPerIT {
             session.beginTransaction();
             long handled = YieldPer.query(session, "from Item where id <= 2500 order by id", Item.class)
                     .batchSize(500).afterBatch(AfterBatch.FLUSH_AND_CLEAR)
-                    .forEachChunk(chunk -> {
-                        chunk.forEach(i -> i.setAmount(i.getAmount().add(BigDecimal.ONE)));
+                    .forEachBatch(batch -> {
+                        batch.forEach(i -> i.setAmount(i.getAmount().add(BigDecimal.ONE)));
                         assertTrue(session.getStatistics().getEntityCount() <= 500);
                     });
             session.getTransaction().commit();
@@ -295,8 +295,8 @@ class YieldPerIT {
             List<Item> walked = new ArrayList<>();
             YieldPer.query(session, "from Item where id between 2 and 300", Item.class).batchSize(50)
                     .afterBatch(AfterBatch.DETACH_LOADED)
-                    .forEachChunk(chunk -> {
-                        walked.addAll(chunk);
+                    .forEachBatch(batch -> {
+                        walked.addAll(batch);
                         assertTrue(session.getStatistics().getEntityCount() <= 51);
                     });
             assertTrue(session.contains(mine));

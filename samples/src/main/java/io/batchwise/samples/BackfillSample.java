@@ -18,7 +18,6 @@ import io.batchwise.core.migration.MigrationProgress;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.StopSignal;
 import io.batchwise.core.spi.MigrationListener;
-import io.batchwise.testing.MySqlServer;
 
 /**
  * Backfills a new column of the items, {@code amount_cents = amount * 100}, as a resumable
@@ -100,7 +99,7 @@ public final class BackfillSample {
                 // Ctrl-C: the JVM is shutting down
             }
         } finally {
-            MySqlServer.stopEmbeddedNow();
+            SampleServer.stopEmbeddedNow();
         }
     }
 

@@ -10,7 +10,7 @@ class BackfillSampleIT {
     void theBackfillStopsResumesFinishesAndResets() throws Exception {
         // a table the other sample tests left with another size is re-created, and the job with it;
         // a table of this size from an earlier run starts over from no backfill
-        try (java.sql.Connection c = io.batchwise.testing.MySqlServer.get().connect(null);
+        try (java.sql.Connection c = SampleServer.get().connect(null);
                 java.sql.Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + SampleDatabase.SCHEMA);
         }

@@ -1,6 +1,14 @@
 package io.batchwise.core.internal;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import io.batchwise.core.Walk;
 
@@ -8,7 +16,9 @@ import io.batchwise.core.Walk;
  * The iterator state machine every walker shares: lazy fetch in {@link #hasNext()}, a chunk
  * boundary hook before the first row of each new chunk, and release of resources on exhaustion,
  * on {@link #close()} and on any failure (after {@link #translate} has seen the failure, so a
- * walk can discard a dead connection before it closes what it holds).
+ * walk can discard a dead connection before it closes what it holds). It implements the whole
+ * {@link Walk} contract, {@link #stream()} and {@link #forEachChunk} included, so a walker supplies
+ * only how rows come and what it releases.
  */
 public abstract class AbstractWalk<T> implements Walk<T> {
     private enum State { OPEN, EXHAUSTED, CLOSED, FAILED }
@@ -58,7 +68,7 @@ public abstract class AbstractWalk<T> implements Walk<T> {
 
     /** Turns a failure into the exception the caller sees; by default explains a busy streaming connection. */
     protected RuntimeException translate(RuntimeException failure) {
-        return Failures.explain(failure, this);
+        return Failures.explain(failure, rowsRead);
     }
 
     @Override
@@ -133,6 +143,42 @@ public abstract class AbstractWalk<T> implements Walk<T> {
             fetched = false;
             release();
         }
+    }
+
+    @Override
+    public final Stream<T> stream() {
+        Spliterator<T> rows = Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED);
+        return StreamSupport.stream(new ExplainingSpliterator<>(rows, this), false).onClose(this::close);
+    }
+
+    @Override
+    public final long forEachChunk(Consumer<? super List<T>> handler) {
+        Arguments.notNull("handler", handler, "pass the code to run for each chunk");
+        long handed = 0;
+        try (this) {
+            List<T> chunk = new ArrayList<>(Math.min(chunkSize, 10_000));
+            while (hasNext()) {
+                chunk.add(next());
+                if (chunk.size() == chunkSize) {
+                    handed += hand(handler, chunk);
+                }
+            }
+            if (!chunk.isEmpty()) {
+                handed += hand(handler, chunk);
+            }
+        }
+        return handed;
+    }
+
+    private int hand(Consumer<? super List<T>> handler, List<T> chunk) {
+        int size = chunk.size();
+        try {
+            handler.accept(Collections.unmodifiableList(new ArrayList<>(chunk)));
+        } catch (RuntimeException e) {
+            throw Failures.explain(e, rowsRead);
+        }
+        chunk.clear();
+        return size;
     }
 
     private void releaseAfter(RuntimeException failure) {

@@ -12,39 +12,24 @@ import java.util.Locale;
 
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.FetchPlan;
-import io.batchwise.core.Walk;
+import io.batchwise.core.BatchwiseException.Reason;
 
 /**
- * The one place where a driver's failure becomes what the caller of a walk reads: recognises
- * failures from the SQLStates, vendor error codes and exception types in the cause chain (not from
- * message text, where the drivers allow it) and explains them with the cause and the fix.
+ * The one place where a driver's failure is classified and becomes what the caller of a walk
+ * reads: recognises failures from the SQLStates, vendor error codes and exception types in the
+ * cause chain (not from message text, where the drivers allow it), gives them a
+ * {@link Reason} and explains them with the cause and the fix.
  */
 public final class Failures {
-    /** A failure Batchwise recognises. */
-    public enum Fault {
-        /**
-         * The server stopped the walk's query (KILL QUERY, a statement time limit, a JDBC query
-         * timeout); the connection itself is still usable.
-         */
-        QUERY_INTERRUPTED,
-        /**
-         * The connection is gone: killed, closed by the server (restart, wait_timeout,
-         * net_write_timeout), or cut by the network. Nothing more can be read from it.
-         */
-        CONNECTION_LOST,
-        /** A statement ran on a connection that a MySQL Connector/J stream still held. */
-        STREAM_BUSY,
-        /** The driver ran out of heap buffering a whole result. */
-        DRIVER_OUT_OF_MEMORY
-    }
-
     /** What a walk knew when it failed, for the message. */
-    public record Context(long rowsRead, int chunkSize, long slowestChunkMillis, FetchPlan plan,
+    public record Context(long rowsRead, int batchSize, long slowestBatchMillis, FetchPlan plan,
             int netWriteTimeoutSeconds) {
     }
 
     // Server error codes (both servers unless noted) and client codes some drivers and proxies report.
     static final int ER_SERVER_SHUTDOWN = 1053;
+    static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+    static final int ER_LOCK_DEADLOCK = 1213;
     static final int ER_QUERY_INTERRUPTED = 1317;
     static final int ER_CONNECTION_KILLED = 1927; // MariaDB
     static final int ER_STATEMENT_TIMEOUT = 1969; // MariaDB max_statement_time
@@ -60,33 +45,84 @@ public final class Failures {
     private Failures() {
     }
 
-    /** The recognised fault behind {@code failure}, or null. */
-    public static Fault classify(Throwable failure) {
+    /**
+     * Why {@code failure} happened, from its cause chain; {@link Reason#OTHER} when nothing in it is
+     * recognised. A {@link BatchwiseException} keeps the reason it was given, unless that is OTHER.
+     * Never {@link Reason#NET_WRITE_TIMEOUT}: that needs what the walk knew ({@link #explainRead}).
+     */
+    public static Reason classify(Throwable failure) {
         if (failure == null) {
-            return null;
+            return Reason.OTHER;
+        }
+        if (failure instanceof BatchwiseException known && known.reason() != Reason.OTHER) {
+            return known.reason();
         }
         if (causedByBusyStream(failure)) {
-            return Fault.STREAM_BUSY;
+            return Reason.STREAM_BLOCKED;
         }
         if (causedByDriverOutOfMemory(failure)) {
-            return Fault.DRIVER_OUT_OF_MEMORY;
+            return Reason.OUT_OF_HEAP;
+        }
+        Reason lock = lockConflict(failure);
+        if (lock != null) {
+            return lock;
         }
         // before the interruption check: MariaDB reports 1927 "Connection was killed" with SQLState 70100
-        if (serverReport(failure) != null) {
-            return Fault.CONNECTION_LOST;
+        SQLException server = serverReport(failure);
+        if (server != null) {
+            return server.getErrorCode() == ER_SERVER_SHUTDOWN ? Reason.SERVER_SHUTDOWN : Reason.CONNECTION_LOST;
         }
-        if (interruption(failure) != null) {
-            return Fault.QUERY_INTERRUPTED;
+        SQLException interruption = interruption(failure);
+        if (interruption != null) {
+            return timeLimit(interruption) ? Reason.QUERY_TIMEOUT : Reason.QUERY_KILLED;
         }
         if (connectionLoss(failure)) {
-            return Fault.CONNECTION_LOST;
+            return Reason.CONNECTION_LOST;
         }
-        return null;
+        if (hasCause(failure, SQLTransientConnectionException.class)) {
+            return Reason.NO_CONNECTION; // a pool's timeout (HikariCP, DBCP) waiting for a free connection
+        }
+        if (badData(failure)) {
+            return Reason.BAD_DATA;
+        }
+        return Reason.OTHER;
     }
 
-    /** Whether the server may still be sending a result after a walk ended with {@code fault} (null: none, or unrecognised). */
-    public static boolean streamMayStillRun(Fault fault) {
-        return fault != Fault.CONNECTION_LOST && fault != Fault.QUERY_INTERRUPTED;
+    /** Whether {@code reason} means the connection is gone, so it must be discarded and nothing more sent on it. */
+    public static boolean connectionGone(Reason reason) {
+        return reason == Reason.CONNECTION_LOST || reason == Reason.SERVER_SHUTDOWN
+                || reason == Reason.NET_WRITE_TIMEOUT;
+    }
+
+    /** Whether the server may still be sending a result after a walk ended with {@code reason} (null: no failure). */
+    public static boolean streamMayStillRun(Reason reason) {
+        return !connectionGone(reason) && reason != Reason.QUERY_KILLED && reason != Reason.QUERY_TIMEOUT;
+    }
+
+    /**
+     * A {@link BatchwiseException} with {@code message}, the reason of {@code cause} and
+     * {@code resumeToken} (or null): for failures a walker reports in its own words.
+     */
+    public static BatchwiseException wrap(String message, long rowsRead, String resumeToken, Throwable cause) {
+        return new BatchwiseException(classify(cause), message, rowsRead, resumeToken, cause);
+    }
+
+    /**
+     * {@code failure} carrying {@code resumeToken} when it is a {@link BatchwiseException} (a copy,
+     * with the same stack trace and suppressed exceptions), else {@code failure} itself.
+     */
+    public static RuntimeException withResumeToken(RuntimeException failure, String resumeToken) {
+        if (!(failure instanceof BatchwiseException known) || resumeToken == null
+                || known.resumeToken().isPresent()) {
+            return failure;
+        }
+        BatchwiseException copy = new BatchwiseException(known.reason(), known.getMessage(), known.rowsRead(),
+                resumeToken, known.getCause());
+        copy.setStackTrace(known.getStackTrace());
+        for (Throwable suppressed : known.getSuppressed()) {
+            copy.addSuppressed(suppressed);
+        }
+        return copy;
     }
 
     /**
@@ -100,14 +136,14 @@ public final class Failures {
     /**
      * {@code failure} explained when it is one Batchwise recognises (a statement issued while a
      * Connector/J stream held the connection), else {@code failure} itself. For failures of the
-     * caller's own code inside a walk.
+     * caller's own code inside a walk that had handed out {@code rowsRead} rows.
      */
-    public static RuntimeException explain(RuntimeException failure, Walk<?> walk) {
+    public static RuntimeException explain(RuntimeException failure, long rowsRead) {
         if (failure instanceof BatchwiseException) {
             return failure;
         }
         if (causedByBusyStream(failure)) {
-            return busyStream(failure, walk == null ? -1 : walk.rowsRead());
+            return busyStream(failure, rowsRead);
         }
         return failure;
     }
@@ -122,31 +158,17 @@ public final class Failures {
             return failure;
         }
         Throwable cause = failure instanceof SqlFailure wrapped ? wrapped.getCause() : failure;
-        Fault fault = classify(failure);
-        if (fault == null) {
-            if (failure instanceof SqlFailure wrapped) {
-                return new BatchwiseException(wrapped.doing + " failed: " + firstLine(cause.getMessage()),
-                        context.rowsRead(), cause);
-            }
-            return failure;
-        }
-        return switch (fault) {
-            case STREAM_BUSY -> busyStream(cause, context.rowsRead());
-            case DRIVER_OUT_OF_MEMORY -> context.plan() == null ? failure : driverOutOfMemory(cause, context);
-            case QUERY_INTERRUPTED -> queryInterrupted(cause, context);
-            case CONNECTION_LOST -> connectionLost(cause, context);
+        Reason reason = classify(failure);
+        return switch (reason) {
+            case STREAM_BLOCKED -> busyStream(cause, context.rowsRead());
+            case OUT_OF_HEAP -> context.plan() == null ? failure : driverOutOfMemory(cause, context);
+            case QUERY_KILLED, QUERY_TIMEOUT -> queryInterrupted(cause, context, reason);
+            case CONNECTION_LOST, SERVER_SHUTDOWN, NET_WRITE_TIMEOUT -> connectionLost(cause, context, reason);
+            default -> failure instanceof SqlFailure wrapped
+                    ? new BatchwiseException(reason, wrapped.doing + " failed: " + firstLine(cause.getMessage()),
+                            context.rowsRead(), null, cause)
+                    : failure;
         };
-    }
-
-    /**
-     * {@code failure} explained when the driver ran out of heap buffering a result (it reports that
-     * as an {@link SQLException} "Java heap space", not as {@link OutOfMemoryError}), else itself.
-     */
-    public static RuntimeException explainBuffering(RuntimeException failure, FetchPlan plan, long rowsRead) {
-        if (failure instanceof BatchwiseException || !causedByDriverOutOfMemory(failure)) {
-            return failure;
-        }
-        return driverOutOfMemory(failure, new Context(rowsRead, 0, 0, plan, 0));
     }
 
     /** Why a walk could not get a connection from its {@link javax.sql.DataSource}, and what to do. */
@@ -163,32 +185,34 @@ public final class Failures {
         } else {
             why = "";
         }
-        return new BatchwiseException("Could not get a connection for " + walk + " from the DataSource: "
-                + firstLine(failure.getMessage()) + driverCodes(failure) + "." + why, -1, failure);
+        return new BatchwiseException(Reason.NO_CONNECTION, "Could not get a connection for " + walk
+                + " from the DataSource: " + firstLine(failure.getMessage()) + driverCodes(failure) + "." + why, -1,
+                null, failure);
     }
 
     private static BatchwiseException busyStream(Throwable cause, long rowsRead) {
-        return new BatchwiseException("A statement ran on the walk's connection while it was streaming rows"
-                + " (MySQL Connector/J, fetchSize=Integer.MIN_VALUE): a lazy association or an EAGER association"
-                + " not fetched by the query, a flush, or another query on the same session. Streaming blocks"
+        return new BatchwiseException(Reason.STREAM_BLOCKED, "A statement ran on the walk's connection while it was"
+                + " streaming rows (MySQL Connector/J, fetchSize=Integer.MIN_VALUE): a lazy association or an EAGER"
+                + " association not fetched by the query, a flush, or another query on the same session. Streaming blocks"
                 + " the connection until the walk is closed. Fix: fetch what the loop needs in the query (join"
                 + " fetch, or make the association LAZY and leave it untouched), or add useCursorFetch=true to"
                 + " the JDBC URL and open the walk with ConnectionUse.SHARED, or use the keyset pager.",
-                rowsRead, cause);
+                rowsRead, null, cause);
     }
 
     private static BatchwiseException driverOutOfMemory(Throwable cause, Context context) {
-        return new BatchwiseException("The JDBC driver ran out of heap reading the result into memory: the fetch was "
-                + context.plan().describe() + ", which buffers every row before the first one is returned. Fix: leave"
+        return new BatchwiseException(Reason.OUT_OF_HEAP, "The JDBC driver ran out of heap reading the result into"
+                + " memory: the fetch was " + context.plan().describe() + ", which buffers every row before the first one"
+                + " is returned. Fix: leave"
                 + " fetchSize unset so Batchwise streams (MySQL Connector/J: fetchSize=Integer.MIN_VALUE, or"
                 + " useCursorFetch=true with a positive fetchSize; MariaDB Connector/J: a positive fetchSize).",
-                context.rowsRead(), cause);
+                context.rowsRead(), null, cause);
     }
 
-    private static BatchwiseException queryInterrupted(Throwable cause, Context context) {
+    private static BatchwiseException queryInterrupted(Throwable cause, Context context, Reason reason) {
         SQLException interruption = interruption(cause);
         int code = interruption.getErrorCode();
-        boolean timeLimit = code == ER_STATEMENT_TIMEOUT || code == ER_QUERY_TIMEOUT;
+        boolean timeLimit = reason == Reason.QUERY_TIMEOUT;
         String why = switch (code) {
             case ER_STATEMENT_TIMEOUT -> "MariaDB's statement time limit (max_statement_time) ran out";
             case ER_QUERY_TIMEOUT -> "MySQL's statement time limit (MAX_EXECUTION_TIME / max_execution_time) ran out";
@@ -196,26 +220,26 @@ public final class Failures {
                     + " timeout or Statement.cancel() stopped it";
             default -> "a query timeout or a cancel stopped it";
         };
-        return new BatchwiseException("The server interrupted the walk's query " + progress(context) + " ("
+        return new BatchwiseException(reason, "The server interrupted the walk's query " + progress(context) + " ("
                 + serverError(interruption) + "): " + why + ". The connection is still usable; the walk's result"
                 + " set and statement are closed. A streaming walk cannot resume where it stopped. Fix: re-run the"
                 + " walk from the start, or walk with " + KEYSET
                 + (timeLimit ? ", or raise the time limit for the walk's session" : "") + ".",
-                context.rowsRead(), cause);
+                context.rowsRead(), null, cause);
     }
 
-    private static BatchwiseException connectionLost(Throwable cause, Context context) {
+    private static BatchwiseException connectionLost(Throwable cause, Context context, Reason reason) {
         SQLException server = serverReport(cause);
         int code = server == null ? 0 : server.getErrorCode();
         FetchPlan plan = context.plan();
         boolean streaming = plan != null && plan.mode() == FetchPlan.Mode.STREAM;
         boolean cursor = plan != null && plan.mode() == FetchPlan.Mode.CURSOR;
-        // A pause of the caller shorter than the whole slowest chunk cannot have outlasted net_write_timeout (>= 1 s).
-        boolean slowLoop = streaming && context.slowestChunkMillis() >= 1_000;
+        // A pause of the caller shorter than the whole slowest batch cannot have outlasted net_write_timeout (>= 1 s).
+        boolean slowLoop = streaming && context.slowestBatchMillis() >= 1_000;
         int timeout = context.netWriteTimeoutSeconds();
-        boolean likely = slowLoop && timeout > 0 && context.slowestChunkMillis() >= timeout * 1_000L;
-        String evidence = "the slowest chunk of this walk (" + context.chunkSize() + " rows) took "
-                + seconds(context.slowestChunkMillis()) + " s" + (timeout > 0 ? " and its net_write_timeout was " + timeout + " s" : "");
+        boolean likely = slowLoop && timeout > 0 && context.slowestBatchMillis() >= timeout * 1_000L;
+        String evidence = "the slowest batch of this walk (" + context.batchSize() + " rows) took "
+                + seconds(context.slowestBatchMillis()) + " s" + (timeout > 0 ? " and its net_write_timeout was " + timeout + " s" : "");
         StringBuilder message = new StringBuilder("The walk lost its connection to the server ")
                 .append(progress(context)).append(" (").append(driverReport(cause)).append("). ");
         switch (code) {
@@ -255,7 +279,8 @@ public final class Failures {
                     + " netWriteTimeout(Duration), or read through a server-side cursor (MySQL Connector/J with"
                     + " useCursorFetch=true), which net_write_timeout does not limit between fetches.");
         }
-        return new BatchwiseException(message.toString(), context.rowsRead(), cause);
+        return new BatchwiseException(likely ? Reason.NET_WRITE_TIMEOUT : reason, message.toString(),
+                context.rowsRead(), null, cause);
     }
 
     private static String progress(Context context) {
@@ -304,6 +329,37 @@ public final class Failures {
             line = line.substring(0, end).strip();
         }
         return line.length() <= 240 ? line : line.substring(0, 237) + "...";
+    }
+
+    /** Whether the interruption was a server's statement time limit rather than a kill or a cancel. */
+    private static boolean timeLimit(SQLException interruption) {
+        int code = interruption.getErrorCode();
+        return code == ER_STATEMENT_TIMEOUT || code == ER_QUERY_TIMEOUT;
+    }
+
+    /** {@link Reason#LOCK_WAIT_TIMEOUT} or {@link Reason#DEADLOCK} when the chain reports one, else null. */
+    private static Reason lockConflict(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT) {
+                    return Reason.LOCK_WAIT_TIMEOUT;
+                }
+                if (e.getErrorCode() == ER_LOCK_DEADLOCK || "40001".equals(e.getSQLState())) {
+                    return Reason.DEADLOCK;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether the chain has a data exception: SQLState class 22 (truncation, out of range, bad value). */
+    private static boolean badData(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The SQLException that says the query was interrupted, or null. */
@@ -411,43 +467,6 @@ public final class Failures {
             }
         }
         return false;
-    }
-
-    // Transaction faults a migration retries (both servers).
-    static final int ER_LOCK_WAIT_TIMEOUT = 1205;
-    static final int ER_LOCK_DEADLOCK = 1213;
-
-    /**
-     * Why the transaction that met {@code failure} may succeed when run again, or null when it would
-     * not: a deadlock (1213, SQLState 40001: the server rolled the transaction back), a lock wait
-     * timeout (1205), a lost connection or an interrupted query as {@link #classify} recognises
-     * them, or a pool that had no connection within its timeout (a server restarting). For
-     * migrations, which roll the chunk back and run it again from its checkpoint.
-     */
-    public static String retryable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException e) {
-                // by code first: MySQL Connector/J reports 1205 with SQLState 40001 too
-                if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT) {
-                    return "lock wait timeout (" + serverError(e) + ")";
-                }
-                if (e.getErrorCode() == ER_LOCK_DEADLOCK || "40001".equals(e.getSQLState())) {
-                    return "deadlock (" + serverError(e) + ")";
-                }
-            }
-        }
-        Fault fault = classify(failure);
-        if (fault == Fault.CONNECTION_LOST) {
-            return "lost connection (" + driverReport(failure) + ")";
-        }
-        if (fault == Fault.QUERY_INTERRUPTED) {
-            return "query interrupted (" + serverError(interruption(failure)) + ")";
-        }
-        SQLTransientConnectionException pool = first(failure, SQLTransientConnectionException.class);
-        if (pool != null) {
-            return "no connection available (" + firstLine(pool.getMessage()) + ")";
-        }
-        return null;
     }
 
     /** A driver failure in flight from a walk's read to {@link #explainRead}. */

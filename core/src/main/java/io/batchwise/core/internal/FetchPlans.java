@@ -4,12 +4,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.BatchwiseException.Reason;
 import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
 import io.batchwise.core.FetchPlan.Mode;
 import io.batchwise.core.JdbcDriver;
 
-/** The choice behind {@link FetchPlan#choose} and {@link FetchPlan#withFetchSize}, with the refusal naming the option that asked for it. */
+/**
+ * Chooses the bounded-memory fetch for the driver actually connected (the table in
+ * {@link FetchPlan}), with the refusal naming the option that asked for a shared connection.
+ */
 public final class FetchPlans {
     private FetchPlans() {
     }
@@ -58,10 +62,11 @@ public final class FetchPlans {
                   + " every other statement on the connection until the result is closed"
                 : "MariaDB Connector/J reads the whole rest of an open streaming result into memory before it"
                   + " runs another statement on the connection, which defeats the bounded heap";
-        return new BatchwiseException(sharedBy + " needs the walk's connection free for other statements while rows"
-                + " are read (a flush each batch, lazy loading or writes in the loop), but " + why + ". Fix: connect"
+        return new BatchwiseException(Reason.STREAM_BLOCKED, sharedBy + " needs the walk's connection free for other"
+                + " statements while rows are read (a flush each batch, lazy loading or writes in the loop), but " + why + ". Fix: connect"
                 + " with MySQL Connector/J and add useCursorFetch=true to the JDBC URL (rows then come from a"
                 + " server-side cursor), or walk with the keyset pager, which holds no result open between pages, or"
-                + " keep the walk read-only and fetch what the loop needs in the query (join fetch).", -1, null);
+                + " keep the walk read-only and fetch what the loop needs in the query (join fetch).", -1, null,
+                null);
     }
 }

@@ -62,8 +62,9 @@ public final class KeysetQuery<T> {
             }
             String next = count == 0 ? null : tokens.encode(false, pageKeys.get(count - 1));
             String previous = count == 0 ? null : tokens.encode(true, pageKeys.get(0));
-            return backward ? new Page<>(content, next, previous, fromToken, more)
-                    : new Page<>(content, next, previous, more, fromToken);
+            Page<T> page = Page.of(content, next, previous);
+            return backward ? page.withHasNext(fromToken).withHasPrevious(more)
+                    : page.withHasNext(more).withHasPrevious(fromToken);
         }
     }
 

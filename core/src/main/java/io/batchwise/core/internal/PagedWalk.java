@@ -86,6 +86,12 @@ public final class PagedWalk<T> extends AbstractWalk<T> implements KeysetWalk<T>
         pages.endOfPage();
     }
 
+    /** Gives a {@link io.batchwise.core.BatchwiseException} the token to resume from. */
+    @Override
+    protected RuntimeException translate(RuntimeException failure) {
+        return Failures.withResumeToken(super.translate(failure), resumeToken());
+    }
+
     @Override
     public String resumeToken() {
         // current() runs when hasNext() looks ahead; the row it produced is handed out only by next()

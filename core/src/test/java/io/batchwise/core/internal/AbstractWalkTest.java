@@ -161,7 +161,7 @@ class AbstractWalkTest {
         Counting walk = new Counting(5, 2, -1);
         RuntimeException driver = new RuntimeException("wrapped", new java.sql.SQLException(
                 "Streaming result set com.mysql.cj.protocol.a.result.ResultsetRowsStreaming@1 is still active."));
-        RuntimeException explained = Failures.explain(driver, walk);
+        RuntimeException explained = Failures.explain(driver, walk.rowsRead());
         BatchwiseException e = assertThrows(BatchwiseException.class, () -> {
             throw explained;
         });

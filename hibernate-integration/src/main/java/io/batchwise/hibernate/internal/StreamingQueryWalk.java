@@ -1,7 +1,5 @@
 package io.batchwise.hibernate.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -21,60 +19,46 @@ import org.hibernate.engine.spi.SessionImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.query.SelectionQuery;
 
-import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
-import io.batchwise.core.internal.AbstractWalk;
-import io.batchwise.core.internal.Failures;
-import io.batchwise.core.internal.FetchPlans;
-import io.batchwise.core.internal.LostConnections;
-import io.batchwise.core.internal.NetWriteTimeout;
-import io.batchwise.core.internal.RunningQueries;
-import io.batchwise.core.internal.StreamingConnections;
+import io.batchwise.core.StreamingOptions;
+import io.batchwise.core.internal.StreamingResource;
+import io.batchwise.core.internal.StreamingWalk;
 import io.batchwise.hibernate.AfterBatch;
 
-/** yieldPer: one forward-only scroll, the persistence context released every batch. */
-public final class StreamingQueryWalk<T> extends AbstractWalk<T> {
+/**
+ * yieldPer: one forward-only scroll, the persistence context released every batch. What is
+ * streaming-specific (claim, net_write_timeout, failures, early stop, release) is core's
+ * {@link StreamingResource}; this class adds the scroll and the persistence-context policy.
+ */
+public final class StreamingQueryWalk<T> extends StreamingWalk<T> {
     private final SharedSessionContract session;
     private final AfterBatch afterBatch;
-    private final FetchPlan plan;
-    private final Connection physical;
-    private final Connection connection;
     private final ScrollableResults<T> scroll;
     private final Set<EntityKey> keptEntities;
-    private final NetWriteTimeout.Restore netWriteTimeout;
-    private final int knownNetWriteTimeout;
-    private Failures.Fault fault;
 
-    private StreamingQueryWalk(int batchSize, SharedSessionContract session, AfterBatch afterBatch, FetchPlan plan,
-            Connection physical, Connection connection, ScrollableResults<T> scroll, Set<EntityKey> keptEntities,
-            NetWriteTimeout.Restore netWriteTimeout, int knownNetWriteTimeout) {
-        super(batchSize);
+    private StreamingQueryWalk(int batchSize, StreamingResource resource, SharedSessionContract session,
+            AfterBatch afterBatch, ScrollableResults<T> scroll, Set<EntityKey> keptEntities) {
+        super(batchSize, resource, scroll);
         this.session = session;
         this.afterBatch = afterBatch;
-        this.plan = plan;
-        this.physical = physical;
-        this.connection = connection;
         this.scroll = scroll;
         this.keptEntities = keptEntities;
-        this.netWriteTimeout = netWriteTimeout;
-        this.knownNetWriteTimeout = knownNetWriteTimeout;
     }
 
     /**
-     * Opens the walk: validates the query's shape, chooses the fetch for the session's connection,
-     * raises {@code net_write_timeout} when asked ({@code netWriteTimeoutSeconds}, or null) and
-     * opens the scroll.
+     * Opens the walk: validates the query's shape, claims the session's connection for streaming
+     * ({@link StreamingResource#claim}) and opens the scroll.
      */
     public static <T> StreamingQueryWalk<T> open(SharedSessionContract session,
             Function<SharedSessionContract, SelectionQuery<T>> queryFactory, String description,
-            Map<String, Object> named, Map<Integer, Object> positional, int batchSize, Integer fetchSize,
-            AfterBatch afterBatch, ConnectionUse use, Integer netWriteTimeoutSeconds) {
+            Map<String, Object> named, Map<Integer, Object> positional, StreamingOptions options,
+            AfterBatch afterBatch, ConnectionUse use) {
         SelectionQuery<T> query = queryFactory.apply(session);
         QueryShape.refuseCollectionFetch(query, description);
         named.forEach(query::setParameter);
         positional.forEach(query::setParameter);
-        if (netWriteTimeoutSeconds != null && releasesAfterEachStatement(session)) {
+        if (options.netWriteTimeout() != null && releasesAfterEachStatement(session)) {
             throw new IllegalStateException("netWriteTimeout needs the session to keep its connection for the walk,"
                     + " but this session releases it after every statement (connection handling mode "
                     + jdbc(session).getLogicalConnection().getConnectionHandlingMode() + ", as with JTA), so the"
@@ -83,19 +67,13 @@ public final class StreamingQueryWalk<T> extends AbstractWalk<T> {
         }
 
         String sharedBy = afterBatch.flushes() ? "afterBatch " + afterBatch : "connectionUse SHARED";
-        FetchPlan plan = session.doReturningWork(c -> FetchPlans.choose(c, use, fetchSize, sharedBy));
-        Connection physical = plan.connectionFreeDuringWalk() ? null
-                : session.doReturningWork(StreamingConnections::physical);
-        if (physical != null) {
-            StreamingConnections.claim(physical, "yieldPer over " + description);
-        }
+        StreamingResource resource = new StreamingResource(session.doReturningWork(c -> c), false,
+                "yieldPer over " + description);
         boolean stateful = session instanceof Session;
         Set<EntityKey> kept = stateful && !afterBatch.clearsAll() ? entityKeys((Session) session) : null;
-        NetWriteTimeout.Restore restore = null;
         try {
-            if (netWriteTimeoutSeconds != null) {
-                restore = session.doReturningWork(c -> NetWriteTimeout.raise(c, plan, netWriteTimeoutSeconds));
-            }
+            // through the session, which turns an SQLException into Hibernate's own, as for any statement
+            FetchPlan plan = session.doReturningWork(c -> resource.claim(options, use, sharedBy));
             query.setFetchSize(plan.fetchSize());
             query.setCacheMode(CacheMode.IGNORE);
             if (stateful) {
@@ -103,22 +81,10 @@ public final class StreamingQueryWalk<T> extends AbstractWalk<T> {
             }
             ScrollableResults<T> scroll = query.scroll(ScrollMode.FORWARD_ONLY);
             // The connection the scroll reads from: Hibernate holds it while the scroll's result is open.
-            Connection connection = session.doReturningWork(c -> c);
-            return new StreamingQueryWalk<>(batchSize, session, afterBatch, plan, physical, connection, scroll, kept,
-                    restore, NetWriteTimeout.known(connection, plan, netWriteTimeoutSeconds));
+            resource.readingFrom(session.doReturningWork(c -> c));
+            return new StreamingQueryWalk<>(options.batchSize(), resource, session, afterBatch, scroll, kept);
         } catch (RuntimeException e) {
-            if (physical != null) {
-                StreamingConnections.release(physical);
-            }
-            if (restore != null && Failures.classify(e) != Failures.Fault.CONNECTION_LOST) {
-                NetWriteTimeout.Restore back = restore;
-                try {
-                    session.doWork(back::restore);
-                } catch (RuntimeException secondary) {
-                    e.addSuppressed(secondary);
-                }
-            }
-            throw Failures.explainRead(e, new Failures.Context(-1, batchSize, 0, plan, 0));
+            throw resource.openFailed(e, options.batchSize());
         }
     }
 
@@ -178,58 +144,11 @@ public final class StreamingQueryWalk<T> extends AbstractWalk<T> {
     }
 
     @Override
-    protected RuntimeException translate(RuntimeException failure) {
-        fault = Failures.classify(failure);
-        if (fault == Failures.Fault.CONNECTION_LOST) {
-            LostConnections.discard(connection);
-        }
-        return Failures.explainRead(failure,
-                new Failures.Context(rowsRead(), chunkSize(), slowestChunkMillis(), plan, knownNetWriteTimeout));
-    }
-
-    @Override
-    protected void release() {
-        if (!reachedEnd() && Failures.streamMayStillRun(fault)) {
-            // closing reads only what is already in flight, not the rest of the result (see RunningQueries)
-            RunningQueries.stop(connection, plan);
-        }
-        RuntimeException failure = null;
-        try {
-            scroll.close();
-        } catch (RuntimeException e) {
-            failure = unlessLostOrInterrupted(e);
-        } finally {
-            if (physical != null) {
-                StreamingConnections.release(physical);
-            }
-        }
-        if (netWriteTimeout != null && fault != Failures.Fault.CONNECTION_LOST) {
-            try {
-                netWriteTimeout.restore(connection);
-            } catch (SQLException | RuntimeException e) {
-                RuntimeException restoring = unlessLostOrInterrupted(e instanceof RuntimeException r ? r
-                        : new BatchwiseException("Could not set net_write_timeout back after the walk: "
-                                + e.getMessage(), rowsRead(), e));
-                failure = failure == null ? restoring : failure;
-            }
-        }
-        if (fault == Failures.Fault.CONNECTION_LOST && session.isOpen() && !session.getTransaction().isActive()) {
+    protected void afterRelease(boolean connectionGone) {
+        if (connectionGone && session.isOpen() && !session.getTransaction().isActive()) {
             // Outside a transaction Hibernate would hold the dead connection until the next statement
             // failed on it; let it go now, so the session's next statement borrows a live one.
             jdbc(session).afterTransaction();
         }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private RuntimeException unlessLostOrInterrupted(RuntimeException e) {
-        Failures.Fault seen = Failures.classify(e);
-        if (seen == Failures.Fault.CONNECTION_LOST) {
-            fault = seen;
-            LostConnections.discard(connection);
-            return null;
-        }
-        return seen == Failures.Fault.QUERY_INTERRUPTED ? null : e;
     }
 }

@@ -36,8 +36,8 @@ import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.hibernate.EntityMigration;
 import io.batchwise.hibernate.EntityPager;
 import io.batchwise.hibernate.ServerDialect;
-import io.batchwise.testing.ItemTable;
-import io.batchwise.testing.MySqlServer;
+import io.batchwise.samples.ItemTable;
+import io.batchwise.samples.SampleServer;
 
 /**
  * The migration benchmark (issue #11): update every row ({@code amount = amount * 1.01} and a text
@@ -98,7 +98,7 @@ public final class MigrationBench {
             }
         }
         try {
-            MySqlServer server = MySqlServer.get();
+            SampleServer server = SampleServer.get();
             String schema = "batchwise_migrate_bench";
             try (Connection c = server.connect(null); Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + schema);
@@ -112,7 +112,7 @@ public final class MigrationBench {
                 System.out.printf(Locale.ROOT, "created %,d rows in %.1f s on %s%n", rows,
                         (System.nanoTime() - start) / 1e9, server.describe());
             }
-            String url = server.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, schema, Map.of("rewriteBatchedStatements", "true"));
+            String url = server.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, schema) + "&rewriteBatchedStatements=true";
             List<Map<String, String>> results = new ArrayList<>();
             int updates = 0;
             for (int rep = 1; rep <= reps; rep++) {
@@ -134,12 +134,12 @@ public final class MigrationBench {
             Files.createDirectories(out.getParent());
             Files.writeString(out, table, StandardCharsets.UTF_8);
         } finally {
-            MySqlServer.stopEmbeddedNow();
+            SampleServer.stopEmbeddedNow();
         }
     }
 
     /** "ok" when every row shows what the method should have left, else what is wrong. */
-    static String check(MySqlServer server, String schema, String method, long rows, int updates) throws Exception {
+    static String check(SampleServer server, String schema, String method, long rows, int updates) throws Exception {
         try (Connection c = server.connect(schema); Statement s = c.createStatement()) {
             String sql = switch (method) {
                 case "copy-job" -> "SELECT COUNT(*), COUNT(*), COUNT(*) FROM bench_copy";
@@ -157,7 +157,7 @@ public final class MigrationBench {
         }
     }
 
-    static Map<String, String> runChild(String method, String url, MySqlServer server, String heap, long rows)
+    static Map<String, String> runChild(String method, String url, SampleServer server, String heap, long rows)
             throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Dorg.jboss.logging.provider=slf4j", "-cp", System.getProperty("java.class.path"),

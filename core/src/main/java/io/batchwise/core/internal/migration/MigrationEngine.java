@@ -422,7 +422,7 @@ public final class MigrationEngine {
                     }
                     progress(false);
                 } catch (Exception e) {
-                    String reason = e instanceof JobLock.LockLostException ? e.getMessage() : Failures.retryable(e);
+                    String reason = e instanceof JobLock.LockLostException ? e.getMessage() : retryable(e);
                     if (reason == null) {
                         throw failure(checkpoint, position, upper, size, e, null);
                     }
@@ -515,7 +515,7 @@ public final class MigrationEngine {
                     + " back; every chunk before it is committed with its checkpoint (" + checkpoint.rowsRead()
                     + " rows of this partition). Fix the cause and run the job again: it resumes after the last"
                     + " committed chunk.";
-            return new BatchwiseException(message, checkpoint.rowsRead(), cause);
+            return Failures.wrap(message, checkpoint.rowsRead(), checkpoint.position(), cause);
         }
 
         private synchronized void progress(boolean last) {
@@ -538,6 +538,33 @@ public final class MigrationEngine {
             }
             settings.listener().progress(p);
         }
+    }
+
+    /**
+     * What makes {@code failure} worth running the chunk again ({@link Failures#classify}: a transient
+     * reason), described with the driver's report; null when it is not.
+     */
+    static String retryable(Throwable failure) {
+        BatchwiseException.Reason reason = Failures.classify(failure);
+        if (!reason.isTransient()) {
+            return null;
+        }
+        String what = switch (reason) {
+            case DEADLOCK -> "deadlock";
+            case LOCK_WAIT_TIMEOUT -> "lock wait timeout";
+            case CONNECTION_LOST -> "lost connection";
+            case SERVER_SHUTDOWN -> "lost connection (server shutting down)";
+            case QUERY_KILLED -> "query interrupted";
+            case NO_CONNECTION -> "no connection available";
+            default -> reason.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                return what + " (server error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + ": "
+                        + firstLine(e).substring(e.getClass().getSimpleName().length() + 2) + ")";
+            }
+        }
+        return what + " (" + firstLine(failure) + ")";
     }
 
     private static String firstLine(Throwable t) {

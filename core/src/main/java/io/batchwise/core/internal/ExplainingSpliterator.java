@@ -1,9 +1,9 @@
-package io.batchwise.core;
+package io.batchwise.core.internal;
 
 import java.util.Spliterator;
 import java.util.function.Consumer;
 
-import io.batchwise.core.internal.Failures;
+import io.batchwise.core.Walk;
 
 /** Passes rows through, translating "connection busy with a stream" failures of the action. */
 final class ExplainingSpliterator<T> implements Spliterator<T> {
@@ -20,7 +20,7 @@ final class ExplainingSpliterator<T> implements Spliterator<T> {
         try {
             return rows.tryAdvance(action);
         } catch (RuntimeException e) {
-            throw Failures.explain(e, walk);
+            throw Failures.explain(e, walk.rowsRead());
         }
     }
 
@@ -29,7 +29,7 @@ final class ExplainingSpliterator<T> implements Spliterator<T> {
         try {
             rows.forEachRemaining(action);
         } catch (RuntimeException e) {
-            throw Failures.explain(e, walk);
+            throw Failures.explain(e, walk.rowsRead());
         }
     }
 
