@@ -6,25 +6,19 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.hibernate.ScrollMode;
 import org.hibernate.ScrollableResults;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.JdbcWalker;
 import io.batchwise.core.Walk;
-import io.batchwise.hibernate.ServerDialect;
 import io.batchwise.hibernate.YieldPer;
-import io.batchwise.testing.MySqlServer;
 
 /**
  * How long closing a streaming walk takes when the caller stops after 10 of {@code -Drows=N} rows
@@ -57,7 +51,8 @@ public final class EarlyCloseMeasurement {
             System.out.printf("server: %s; close after %d of %,d rows, median of %d%n", db.describe(), TAKEN, rows, rounds);
             System.out.printf("%-22s %-48s %12s%n", "driver", "walk", "close (ms)");
             for (JdbcDriver driver : List.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)) {
-                try (HikariDataSource pool = pool(driver); SessionFactory factory = sessionFactory(pool)) {
+                try (HikariDataSource pool = SampleDatabase.pool(SampleServer.get(), driver);
+                        SessionFactory factory = SampleDatabase.hibernate(pool).buildSessionFactory()) {
                     int fetchSize = driver == JdbcDriver.MYSQL_CONNECTOR_J ? Integer.MIN_VALUE : 1_000;
                     measure(driver, "raw JDBC stream, the driver's close", rounds, () -> rawJdbc(pool, fetchSize));
                     measure(driver, "JdbcWalker", rounds, () -> walk(JdbcWalker.query(pool,
@@ -76,7 +71,7 @@ public final class EarlyCloseMeasurement {
                 }
             }
         } finally {
-            MySqlServer.stopEmbeddedNow();
+            SampleServer.stopEmbeddedNow();
         }
     }
 
@@ -155,22 +150,5 @@ public final class EarlyCloseMeasurement {
                 }
             }
         };
-    }
-
-    private static HikariDataSource pool(JdbcDriver driver) {
-        MySqlServer server = MySqlServer.get();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.jdbcUrl(driver, SampleDatabase.SCHEMA, Map.of()));
-        config.setUsername(server.user());
-        config.setPassword(server.password());
-        config.setMaximumPoolSize(2);
-        return new HikariDataSource(config);
-    }
-
-    private static SessionFactory sessionFactory(HikariDataSource dataSource) {
-        Configuration configuration = new Configuration().addAnnotatedClass(Item.class);
-        configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
-        configuration.getProperties().put(AvailableSettings.DIALECT, ServerDialect.of(dataSource));
-        return configuration.buildSessionFactory();
     }
 }

@@ -8,7 +8,6 @@ import org.hibernate.SessionFactory;
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.hibernate.EntityPager;
-import io.batchwise.testing.MySqlServer;
 
 /**
  * Keyset paging as a web API would do it, without the HTTP: each "request" carries the token of the
@@ -53,7 +52,7 @@ public final class KeysetApiSample {
                 throw new IllegalStateException("served " + total + " items, the table has " + rows);
             }
         } finally {
-            MySqlServer.stopEmbeddedNow();
+            SampleServer.stopEmbeddedNow();
         }
     }
 

@@ -8,7 +8,6 @@ import org.hibernate.StatelessSession;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.SortKey;
 import io.batchwise.hibernate.EntityPager;
-import io.batchwise.testing.MySqlServer;
 
 /**
  * Walks the items newest first by {@code created_at}, a timestamp ten rows share: the pager appends
@@ -59,7 +58,7 @@ public final class TimestampWalkSample {
                         + " rows with id sum " + expected);
             }
         } finally {
-            MySqlServer.stopEmbeddedNow();
+            SampleServer.stopEmbeddedNow();
         }
     }
 

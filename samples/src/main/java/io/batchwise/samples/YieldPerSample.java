@@ -8,7 +8,6 @@ import org.hibernate.SessionFactory;
 
 import io.batchwise.core.Walk;
 import io.batchwise.hibernate.YieldPer;
-import io.batchwise.testing.MySqlServer;
 
 /**
  * The main sample: creates a table of {@code -Drows=N} items (default 1,000,000, about 300 bytes
@@ -28,7 +27,7 @@ public final class YieldPerSample {
         try {
             walk(rows);
         } finally {
-            MySqlServer.stopEmbeddedNow();
+            SampleServer.stopEmbeddedNow();
         }
     }
 

@@ -6,9 +6,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class YieldPerSampleIT {
+    @BeforeAll
+    static void server() {
+        TestServer.shareWithTheSamples();
+    }
+
     @Test
     void theMainSampleWalksEveryRowAndReportsTimeRateAndHeap() throws Exception {
         PrintStream original = System.out;

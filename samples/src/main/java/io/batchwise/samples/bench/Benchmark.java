@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.batchwise.core.JdbcDriver;
-import io.batchwise.testing.ItemTable;
-import io.batchwise.testing.MySqlServer;
+import io.batchwise.samples.ItemTable;
+import io.batchwise.samples.SampleServer;
 
 /**
  * The benchmark harness: every way of reading a big table side by side, each run in a fresh JVM
@@ -43,7 +43,7 @@ public final class Benchmark {
         try {
             status = new Harness(options).run();
         } finally {
-            MySqlServer.stopEmbeddedNow();
+            SampleServer.stopEmbeddedNow();
         }
         if (status != 0) {
             System.exit(status);
@@ -54,7 +54,7 @@ public final class Benchmark {
     static final class Harness {
         private final Options options;
         private final Map<Long, Long> expectedChecksums = new LinkedHashMap<>();
-        private MySqlServer server;
+        private SampleServer server;
 
         Harness(Options options) {
             this.options = options;
@@ -69,7 +69,7 @@ public final class Benchmark {
             if (System.getProperty("batchwise.test.embedded.bufferPool") == null) {
                 System.setProperty("batchwise.test.embedded.bufferPool", "1G");
             }
-            server = MySqlServer.get();
+            server = SampleServer.get();
             List<Long> sizes = options.scale() > 0 ? List.of(options.rows(), options.rows() * options.scale())
                     : List.of(options.rows());
             for (long n : sizes) {
@@ -82,18 +82,16 @@ public final class Benchmark {
             env.forEach((k, v) -> System.out.printf("  %-20s %s%n", k, v));
 
             List<Method> methods = options.scale() > 0 ? options.scaleMethods() : options.methods();
-            List<Method> runnable = methods.stream().filter(m -> !m.pending).toList();
-            List<Method> pending = methods.stream().filter(m -> m.pending).toList();
             List<Run> runs = new ArrayList<>();
             for (long n : sizes) {
                 for (int rep = 1; rep <= options.reps(); rep++) {
                     // Interleaved: every method once per repetition, the order rotated each time.
-                    for (int i = 0; i < runnable.size(); i++) {
-                        Method method = runnable.get((i + rep - 1) % runnable.size());
+                    for (int i = 0; i < methods.size(); i++) {
+                        Method method = methods.get((i + rep - 1) % methods.size());
                         runs.add(walk(method, n, rep));
                     }
                     if (options.scale() == 0) {
-                        for (Method method : runnable) {
+                        for (Method method : methods) {
                             if (method.pageProbed()) {
                                 runs.add(child(method, n, rep, "pages"));
                             }
@@ -112,7 +110,7 @@ public final class Benchmark {
 
             List<String> disagreements = verify(runs);
             String prefix = options.scale() > 0 ? "scaling" : "results";
-            Report report = new Report(options, env, runs, pending, disagreements);
+            Report report = new Report(options, env, runs, disagreements);
             report.write(options.out(), prefix);
             Charts.write(options.out(), prefix, options, runs);
             System.out.println();
@@ -127,7 +125,7 @@ public final class Benchmark {
         }
 
         private String url(long n) {
-            return server.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, schema(n), Map.of());
+            return server.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, schema(n));
         }
 
         private static String schema(long n) {

@@ -11,23 +11,23 @@ import java.util.Locale;
  * order and folds {@code (id, amount, payload)} into the same checksum.
  */
 enum Method {
-    JDBC_STREAM("jdbc-stream", "raw JDBC, Connector/J streaming (fetchSize = Integer.MIN_VALUE)", false, false),
-    JDBC_CURSOR("jdbc-cursor", "raw JDBC, useCursorFetch=true, fetchSize 1000 (server-side cursor)", false, false),
-    JDBC_BUFFERED("jdbc-no-fetch-size", "raw JDBC without a fetch size (the driver reads the whole result first)", false, false),
-    JDBC_WALKER("batchwise-jdbc", "Batchwise JdbcWalker (plain JDBC, fetch chosen for the driver)", false, false),
-    GET_RESULT_LIST("getResultList", "Hibernate Session, getResultList()", false, false),
-    GET_RESULT_STREAM("getResultStream", "Hibernate Session, getResultStream() (JPA)", false, false),
-    SCROLL_CLEAR("scroll+clear", "hand-written Session.scroll(FORWARD_ONLY), setFetchSize(Integer.MIN_VALUE), clear() every 1000 rows", false, false),
-    SCROLL_CLEAR_READ_ONLY("scroll+clear+readOnly", "the hand-written scroll + clear loop plus setReadOnly(true) and CacheMode.IGNORE, as yieldPer sets them", false, false),
-    STATELESS_SCROLL("stateless-scroll", "hand-written StatelessSession.scroll(FORWARD_ONLY), setFetchSize(Integer.MIN_VALUE)", false, false),
-    YIELD_PER_SESSION("yieldPer-session", "Batchwise yieldPer on a Session, batchSize 1000, AfterBatch.CLEAR", false, false),
-    YIELD_PER_STATELESS("yieldPer-stateless", "Batchwise yieldPer on a StatelessSession, batchSize 1000", false, false),
-    KEYED_RESULT_LIST("getKeyedResultList", "Hibernate 7 getKeyedResultList(KeyedPage) by id, 1000-row pages, clear() per page", true, false),
-    KEYSET_HQL("keyset-hql", "hand-written HQL keyset by id (where id > :last order by id, 1000 rows), clear() per page", true, false),
-    OFFSET("offset", "OFFSET paging (setFirstResult/setMaxResults, 1000 rows), clear() per page; capped in time", true, false),
-    KEYSET_PAGER("batchwise-keyset", "Batchwise EntityPager by id on a Session, 1000-row pages, walk() (clear() per page)", true, false),
-    KEYSET_PAGER_CREATED("batchwise-keyset-created", "Batchwise EntityPager by createdAt (non-unique; id appended), 1000-row pages, walk()", true, false),
-    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true, false);
+    JDBC_STREAM("jdbc-stream", "raw JDBC, Connector/J streaming (fetchSize = Integer.MIN_VALUE)", false),
+    JDBC_CURSOR("jdbc-cursor", "raw JDBC, useCursorFetch=true, fetchSize 1000 (server-side cursor)", false),
+    JDBC_BUFFERED("jdbc-no-fetch-size", "raw JDBC without a fetch size (the driver reads the whole result first)", false),
+    JDBC_WALKER("batchwise-jdbc", "Batchwise JdbcWalker (plain JDBC, fetch chosen for the driver)", false),
+    GET_RESULT_LIST("getResultList", "Hibernate Session, getResultList()", false),
+    GET_RESULT_STREAM("getResultStream", "Hibernate Session, getResultStream() (JPA)", false),
+    SCROLL_CLEAR("scroll+clear", "hand-written Session.scroll(FORWARD_ONLY), setFetchSize(Integer.MIN_VALUE), clear() every 1000 rows", false),
+    SCROLL_CLEAR_READ_ONLY("scroll+clear+readOnly", "the hand-written scroll + clear loop plus setReadOnly(true) and CacheMode.IGNORE, as yieldPer sets them", false),
+    STATELESS_SCROLL("stateless-scroll", "hand-written StatelessSession.scroll(FORWARD_ONLY), setFetchSize(Integer.MIN_VALUE)", false),
+    YIELD_PER_SESSION("yieldPer-session", "Batchwise yieldPer on a Session, batchSize 1000, AfterBatch.CLEAR", false),
+    YIELD_PER_STATELESS("yieldPer-stateless", "Batchwise yieldPer on a StatelessSession, batchSize 1000", false),
+    KEYED_RESULT_LIST("getKeyedResultList", "Hibernate 7 getKeyedResultList(KeyedPage) by id, 1000-row pages, clear() per page", true),
+    KEYSET_HQL("keyset-hql", "hand-written HQL keyset by id (where id > :last order by id, 1000 rows), clear() per page", true),
+    OFFSET("offset", "OFFSET paging (setFirstResult/setMaxResults, 1000 rows), clear() per page; capped in time", true),
+    KEYSET_PAGER("batchwise-keyset", "Batchwise EntityPager by id on a Session, 1000-row pages, walk() (clear() per page)", true),
+    KEYSET_PAGER_CREATED("batchwise-keyset-created", "Batchwise EntityPager by createdAt (non-unique; id appended), 1000-row pages, walk()", true),
+    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true);
 
     /** Page size of every paged method, and batch size of every batched one. */
     static final int PAGE = 1_000;
@@ -35,13 +35,11 @@ enum Method {
     final String id;
     final String description;
     final boolean paged;
-    final boolean pending;
 
-    Method(String id, String description, boolean paged, boolean pending) {
+    Method(String id, String description, boolean paged) {
         this.id = id;
         this.description = description;
         this.paged = paged;
-        this.pending = pending;
     }
 
     /** Methods whose single-page time at a position is measured (keyset vs OFFSET chart). */

@@ -25,7 +25,6 @@ import org.hibernate.ScrollableResults;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
-import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.query.KeyedPage;
 import org.hibernate.query.KeyedResultList;
@@ -43,10 +42,10 @@ import io.batchwise.core.SortKey;
 import io.batchwise.core.Walk;
 import io.batchwise.hibernate.AfterBatch;
 import io.batchwise.hibernate.EntityPager;
-import io.batchwise.hibernate.ServerDialect;
 import io.batchwise.hibernate.YieldPer;
 import io.batchwise.samples.Item;
-import io.batchwise.testing.ItemTable;
+import io.batchwise.samples.ItemTable;
+import io.batchwise.samples.SampleDatabase;
 
 /**
  * One benchmark run in a JVM of its own (started by {@link Benchmark} with the heap cap): reads the
@@ -492,9 +491,7 @@ public final class Probe {
 
     private SessionFactory sessionFactory() {
         if (sessionFactory == null) {
-            Configuration configuration = new Configuration().addAnnotatedClass(Item.class);
-            configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource());
-            configuration.getProperties().put(AvailableSettings.DIALECT, ServerDialect.of(dataSource()));
+            Configuration configuration = SampleDatabase.hibernate(dataSource());
             // -Dbench.hibernate.<setting>=<value> tries a Hibernate setting (docs/benchmark.md, profile).
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.hibernate."))
                     .forEach(k -> configuration.getProperties().put(k.substring("bench.hibernate.".length()),

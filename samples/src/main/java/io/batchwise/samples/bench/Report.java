@@ -22,14 +22,12 @@ final class Report {
     private final Options options;
     private final Map<String, String> env;
     private final List<Run> runs;
-    private final List<Method> pending;
     private final List<String> disagreements;
 
-    Report(Options options, Map<String, String> env, List<Run> runs, List<Method> pending, List<String> disagreements) {
+    Report(Options options, Map<String, String> env, List<Run> runs, List<String> disagreements) {
         this.options = options;
         this.env = env;
         this.runs = runs;
-        this.pending = pending;
         this.disagreements = disagreements;
     }
 
@@ -69,9 +67,7 @@ final class Report {
         StringBuilder json = new StringBuilder("{\n  \"environment\": {");
         json.append(env.entrySet().stream().map(e -> "\n    " + quote(e.getKey()) + ": " + quote(e.getValue()))
                 .collect(Collectors.joining(",")));
-        json.append("\n  },\n  \"pending\": [")
-                .append(pending.stream().map(m -> quote(m.id)).collect(Collectors.joining(", ")))
-                .append("],\n  \"checksumDisagreements\": [")
+        json.append("\n  },\n  \"checksumDisagreements\": [")
                 .append(disagreements.stream().map(Report::quote).collect(Collectors.joining(", ")))
                 .append("],\n  \"runs\": [");
         List<String> objects = new ArrayList<>();
@@ -222,9 +218,6 @@ final class Report {
                         .append(" | ").append(ratio(s, stream)).append(" | ").append(ratio(s, scroll))
                         .append(" | ").append(fmt(s.median("peakUsedMb"))).append(" | ").append(fmt(s.max("peakLiveMb")))
                         .append(" | ").append(retained(s)).append(" | ").append(checks).append(" |\n");
-            }
-            for (Method m : pending) {
-                md.append("| ").append(m.id).append(" | pending (not on main yet) | | | | | | | | |\n");
             }
             md.append('\n');
         }

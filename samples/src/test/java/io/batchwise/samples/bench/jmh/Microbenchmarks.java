@@ -10,12 +10,13 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs the JMH microbenchmarks (per-row cost of the walk iterator, resume-token encode/decode) with the GC profiler and writes {@code jmh.json} and
+ * Runs the JMH microbenchmarks (per-row cost of the walk iterator, resume-token encode/decode: internal
+ * classes, hence with the tests) with the GC profiler and writes {@code jmh.json} and
  * {@code jmh.txt} into the benchmark's output directory ({@code -Dout}, default
  * {@code samples/target/bench}). Not part of any test run:
  *
  * <pre>
- * mvn -B -pl samples -am package -DskipTests exec:exec -Dsample.mainClass=io.batchwise.samples.bench.jmh.Microbenchmarks
+ * mvn -B -pl samples -am package -DskipTests exec:exec -Dexec.classpathScope=test -Dsample.mainClass=io.batchwise.samples.bench.jmh.Microbenchmarks
  * </pre>
  */
 public final class Microbenchmarks {
