@@ -15,8 +15,8 @@ import io.batchwise.core.internal.Borrowed;
 import io.batchwise.core.internal.Failures;
 import io.batchwise.core.internal.Identifiers;
 import io.batchwise.core.internal.KeyKind;
+import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.KeysetQuery;
-import io.batchwise.core.internal.PagedWalk;
 import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.SessionZone;
 import io.batchwise.core.internal.TableSchema;
@@ -81,24 +81,21 @@ import io.batchwise.core.internal.TableSchema;
  */
 public final class JdbcKeysetPager<T> {
     /** Rows per page unless {@link Builder#pageSize(int)} says otherwise. */
-    public static final int DEFAULT_PAGE_SIZE = 1_000;
+    public static final int DEFAULT_PAGE_SIZE = KeysetPages.DEFAULT_PAGE_SIZE;
     /** The largest page size: a page is held in memory whole. */
-    public static final int MAX_PAGE_SIZE = 100_000;
+    public static final int MAX_PAGE_SIZE = KeysetPages.MAX_PAGE_SIZE;
 
     private static final System.Logger LOG = System.getLogger(JdbcKeysetPager.class.getName());
 
     private final DataSource dataSource;
     private final KeysetQuery<T> query;
-    private final int pageSize;
-    private final ResumeTokens.Codec tokens;
+    private final KeysetPages pages;
     private final String indexAdvice;
 
-    private JdbcKeysetPager(DataSource dataSource, KeysetQuery<T> query, int pageSize, ResumeTokens.Codec tokens,
-            String indexAdvice) {
+    private JdbcKeysetPager(DataSource dataSource, KeysetQuery<T> query, KeysetPages pages, String indexAdvice) {
         this.dataSource = dataSource;
         this.query = query;
-        this.pageSize = pageSize;
-        this.tokens = tokens;
+        this.pages = pages;
         this.indexAdvice = indexAdvice;
     }
 
@@ -113,12 +110,12 @@ public final class JdbcKeysetPager<T> {
 
     /** The first page. */
     public Page<T> first() {
-        return read(false, null, false);
+        return pages.page(null, this::read);
     }
 
     /** The last page: the last {@link #pageSize()} rows, in the query's order. */
     public Page<T> last() {
-        return read(true, null, false);
+        return pages.last(this::read);
     }
 
     /**
@@ -129,50 +126,25 @@ public final class JdbcKeysetPager<T> {
      *         wrongly signed where a secret is set, or was issued for another query; no SQL runs then
      */
     public Page<T> page(String token) {
-        if (token == null) {
-            return first();
-        }
-        ResumeTokens.Decoded decoded = decode(token);
-        return read(decoded.before(), decoded.values(), true);
+        return pages.page(token, this::read);
     }
 
     /** Walks every row from the start, one page query at a time. Close the walk. */
     public KeysetWalk<T> walk() {
-        return walkFrom(null, null);
+        return walk(null);
     }
 
     /**
      * Walks every row after the position of {@code token} (a {@link Page#nextToken()} or a
-     * {@link KeysetWalk#resumeToken()}); {@code null} walks from the start.
+     * {@link KeysetWalk#resumeToken()}); {@code null} walks from the start. Each page runs on a
+     * connection borrowed for that page only, so nothing but the last key is held between pages and a
+     * connection killed between (or during) pages costs one retry, not the walk.
      *
      * @throws IllegalArgumentException if the token is refused (see {@link #page(String)}) or leads
      *         backward ({@link Page#previousToken()})
      */
     public KeysetWalk<T> walk(String token) {
-        if (token == null) {
-            return walk();
-        }
-        ResumeTokens.Decoded decoded = decode(token);
-        if (decoded.before()) {
-            throw new IllegalArgumentException("token leads backward (it is a Page.previousToken()), but a walk runs"
-                    + " forward; pass a Page.nextToken() or a KeysetWalk.resumeToken()");
-        }
-        return walkFrom(decoded.values(), token);
-    }
-
-    /**
-     * Each page on a connection borrowed for that page only, so nothing but the last key is held
-     * between pages and a connection killed between (or during) pages costs one retry, not the walk.
-     */
-    private KeysetWalk<T> walkFrom(List<Object> start, String startToken) {
-        return new PagedWalk<>((after, limit, rowsBefore) -> {
-            try {
-                return Borrowed.read(dataSource, c -> query.read(c, false, after, limit, rowsBefore));
-            } catch (SQLException e) {
-                throw Failures.wrap("Reading the keyset page after row " + rowsBefore + " failed: "
-                        + e.getMessage() + ". The walk can be resumed from resumeToken()", rowsBefore, null, e);
-            }
-        }, pageSize, start, startToken, this::forwardToken);
+        return pages.walk(token, this::read, () -> { });
     }
 
     /** The keys the pager pages by, with the tiebreaker it appended. */
@@ -180,9 +152,9 @@ public final class JdbcKeysetPager<T> {
         return query.order();
     }
 
-    /** Rows per page, and per chunk of a walk. */
+    /** Rows per page, and per page query of a walk. */
     public int pageSize() {
-        return pageSize;
+        return pages.pageSize();
     }
 
     /**
@@ -193,22 +165,14 @@ public final class JdbcKeysetPager<T> {
         return Optional.ofNullable(indexAdvice);
     }
 
-    private ResumeTokens.Decoded decode(String token) {
-        return tokens.decode(token, query.order().size());
-    }
-
-    private String forwardToken(List<Object> keys) {
-        return tokens.encode(false, keys);
-    }
-
-    private Page<T> read(boolean backward, List<Object> boundary, boolean fromToken) {
-        KeysetQuery.Rows<T> rows;
+    /** One page's rows on a connection borrowed for it. */
+    private KeysetQuery.Rows<T> read(boolean backward, List<Object> boundary, int limit, long rowsBefore) {
         try {
-            rows = Borrowed.read(dataSource, c -> query.read(c, backward, boundary, pageSize + 1, 0));
+            return Borrowed.read(dataSource, c -> query.read(c, backward, boundary, limit, rowsBefore));
         } catch (SQLException e) {
-            throw Failures.wrap("Reading a keyset page failed: " + e.getMessage(), -1, null, e);
+            throw Failures.wrap("Reading the keyset page after row " + rowsBefore + " failed: " + e.getMessage()
+                    + ". The walk can be resumed from resumeToken()", rowsBefore, null, e);
         }
-        return rows.toPage(pageSize, backward, fromToken, tokens);
     }
 
     /**
@@ -224,10 +188,8 @@ public final class JdbcKeysetPager<T> {
         private String where;
         private List<Object> parameters = List.of();
         private KeyOrder order;
-        private int pageSize = DEFAULT_PAGE_SIZE;
+        private KeysetPages.Options options = KeysetPages.Options.DEFAULTS;
         private IndexCheck indexCheck = IndexCheck.WARN;
-        private byte[] secret;
-        private int maxTokenChars = ResumeTokens.DEFAULT_MAX_CHARS;
 
         private Builder(DataSource dataSource, String columns, RowMapper<T> mapper) {
             this.dataSource = Arguments.notNull("dataSource", dataSource, "pass the DataSource every page borrows a"
@@ -276,14 +238,13 @@ public final class JdbcKeysetPager<T> {
             return this;
         }
 
-        /** Rows per page (and per chunk of a walk); default {@value JdbcKeysetPager#DEFAULT_PAGE_SIZE}. */
+        /**
+         * Rows per page, and per page query of a walk, 1 to {@value JdbcKeysetPager#MAX_PAGE_SIZE}; default
+         * {@value JdbcKeysetPager#DEFAULT_PAGE_SIZE}. A page is held in memory whole; a walk reads any
+         * number of rows page by page.
+         */
         public Builder<T> pageSize(int rows) {
-            Arguments.atLeastOne("pageSize", rows, "pass the rows per page, e.g. pageSize(1000)");
-            if (rows > MAX_PAGE_SIZE) {
-                throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
-                        + "; a page is held in memory whole: walk() reads any number of rows page by page");
-            }
-            this.pageSize = rows;
+            this.options = options.withPageSize(rows);
             return this;
         }
 
@@ -298,17 +259,17 @@ public final class JdbcKeysetPager<T> {
          * accepts only tokens so signed: clients can then hand tokens back but not make their own.
          */
         public Builder<T> tokenSecret(byte[] secret) {
-            this.secret = ResumeTokens.checkSecret("secret", secret);
+            this.options = options.withTokenSecret(secret);
             return this;
         }
 
-        /** The longest token accepted or issued; default and maximum {@value ResumeTokens#DEFAULT_MAX_CHARS}. */
+        /**
+         * The longest token accepted or issued, 64 to 4,096 characters; default
+         * {@value KeysetPages#DEFAULT_MAX_TOKEN_CHARS}, which fits in any URL. Raise it only for long text
+         * or binary keys.
+         */
         public Builder<T> maxTokenChars(int chars) {
-            if (chars < 64 || chars > ResumeTokens.DEFAULT_MAX_CHARS) {
-                throw new IllegalArgumentException("maxTokenChars must be in [64, " + ResumeTokens.DEFAULT_MAX_CHARS
-                        + "], was " + chars + "; a token with a few keys takes 40 to 120 characters");
-            }
-            this.maxTokenChars = chars;
+            this.options = options.withMaxTokenChars(chars);
             return this;
         }
 
@@ -359,8 +320,16 @@ public final class JdbcKeysetPager<T> {
             byte[] fingerprint = ResumeTokens.fingerprint(parts, parameters);
             KeysetQuery<T> query = new KeysetQuery<>(columns, fromClause, where, parameters, keys, mapper,
                     kinds);
-            return new JdbcKeysetPager<>(dataSource, query, pageSize,
-                    new ResumeTokens.Codec(fingerprint, secret, maxTokenChars), advice);
+            List<KeyKind> checked = kinds;
+            KeyOrder paged = keys;
+            KeysetPages pages = new KeysetPages(options, fingerprint, keys.size(), values -> {
+                for (int i = 0; i < values.size(); i++) {
+                    if (values.get(i) != null) {
+                        checked.get(i).bindable(paged.get(i).column(), values.get(i));
+                    }
+                }
+            });
+            return new JdbcKeysetPager<>(dataSource, query, pages, advice);
         }
 
         private TableSchema readSchema(String qualified) {

@@ -37,8 +37,7 @@ import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.core.internal.Failures;
-import io.batchwise.core.internal.KeysetQuery;
-import io.batchwise.core.internal.PagedWalk;
+import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.hibernate.internal.EntityKeys;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
@@ -116,27 +115,25 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  */
 public final class EntityPager<T> {
     /** Rows per page unless {@link Builder#pageSize(int)} says otherwise. */
-    public static final int DEFAULT_PAGE_SIZE = 1_000;
+    public static final int DEFAULT_PAGE_SIZE = KeysetPages.DEFAULT_PAGE_SIZE;
     /** The largest page. */
-    public static final int MAX_PAGE_SIZE = 100_000;
+    public static final int MAX_PAGE_SIZE = KeysetPages.MAX_PAGE_SIZE;
 
     /** Longest token accepted or issued unless {@link Builder#maxTokenChars(int)} says otherwise. */
-    public static final int DEFAULT_MAX_TOKEN_CHARS = 2_048;
+    public static final int DEFAULT_MAX_TOKEN_CHARS = KeysetPages.DEFAULT_MAX_TOKEN_CHARS;
 
     private static final System.Logger LOG = System.getLogger(EntityPager.class.getName());
 
     private final SessionFactory factory;
     private final EntityKeysetQuery<?, T> query;
-    private final int pageSize;
-    private final ResumeTokens.Codec tokens;
+    private final KeysetPages pages;
     private final String indexAdvice;
 
-    private EntityPager(SessionFactory factory, EntityKeysetQuery<?, T> query, int pageSize, ResumeTokens.Codec tokens,
+    private EntityPager(SessionFactory factory, EntityKeysetQuery<?, T> query, KeysetPages pages,
             String indexAdvice) {
         this.factory = factory;
         this.query = query;
-        this.pageSize = pageSize;
-        this.tokens = tokens;
+        this.pages = pages;
         this.indexAdvice = indexAdvice;
     }
 
@@ -180,7 +177,7 @@ public final class EntityPager<T> {
     }
 
     public int pageSize() {
-        return pageSize;
+        return pages.pageSize();
     }
 
     /**
@@ -200,11 +197,7 @@ public final class EntityPager<T> {
 
     private Page<T> pageIn(SharedSessionContract session, String token) {
         open(session);
-        if (token == null) {
-            return read(session, false, null, false);
-        }
-        ResumeTokens.Decoded decoded = decode(token);
-        return read(session, decoded.before(), decoded.values(), true);
+        return pages.page(token, reader(session));
     }
 
     /** {@link #page(Session, String)} on a JPA entity manager backed by Hibernate. */
@@ -228,28 +221,7 @@ public final class EntityPager<T> {
 
     private KeysetWalk<T> walkIn(SharedSessionContract session, String token) {
         open(session);
-        List<Object> start = null;
-        if (token != null) {
-            ResumeTokens.Decoded decoded = decode(token);
-            if (decoded.before()) {
-                throw new IllegalArgumentException("token must continue forward, but it is a previous-page token;"
-                        + " walk from a page's nextToken(), or page backward with page(session, token)");
-            }
-            start = decoded.values();
-        }
-        return new PagedWalk<>(new PagedWalk.Pages<T>() {
-            @Override
-            public KeysetQuery.Rows<T> read(List<Object> after, int limit, long rowsBefore) {
-                return query.read(session, false, after, limit, rowsBefore);
-            }
-
-            @Override
-            public void endOfPage() {
-                if (session instanceof Session stateful) {
-                    stateful.clear();
-                }
-            }
-        }, pageSize, start, token, this::forwardToken);
+        return pages.walk(token, reader(session), session instanceof Session stateful ? stateful::clear : () -> { });
     }
 
     /** {@link #walk(Session, String)} on a JPA entity manager backed by Hibernate. */
@@ -269,15 +241,7 @@ public final class EntityPager<T> {
      */
     public String forEachPage(String token, PageWork<T> work) {
         Arguments.notNull("work", work, "pass the code to run for each page");
-        List<Object> after = null;
-        if (token != null) {
-            ResumeTokens.Decoded decoded = decode(token);
-            if (decoded.before()) {
-                throw new IllegalArgumentException("token must continue forward, but it is a previous-page token;"
-                        + " pass a page's nextToken()");
-            }
-            after = decoded.values();
-        }
+        List<Object> after = pages.forwardStart(token);
         String committed = token;
         long rows = 0;
         while (true) {
@@ -285,7 +249,7 @@ public final class EntityPager<T> {
             try (Session session = factory.openSession()) {
                 Transaction transaction = session.beginTransaction();
                 try {
-                    page = read(session, false, after, after != null);
+                    page = pages.after(after, reader(session));
                     work.accept(session, page);
                     transaction.commit();
                 } catch (Exception e) {
@@ -305,7 +269,7 @@ public final class EntityPager<T> {
             rows += page.size();
             if (!page.isEmpty()) {
                 committed = page.nextToken();
-                after = decode(committed).values();
+                after = pages.decode(committed).values();
             }
             if (!page.hasNext()) {
                 return committed;
@@ -328,22 +292,9 @@ public final class EntityPager<T> {
         return entityManager.unwrap(Session.class);
     }
 
-    /** The token read and checked; each value also checked against its key's type, before any SQL. */
-    private ResumeTokens.Decoded decode(String token) {
-        ResumeTokens.Decoded decoded = tokens.decode(token, query.order().size());
-        for (int i = 0; i < decoded.values().size(); i++) {
-            query.types().get(i).toParameter(decoded.values().get(i));
-        }
-        return decoded;
-    }
-
-    private String forwardToken(List<Object> keys) {
-        return tokens.encode(false, keys);
-    }
-
-    private Page<T> read(SharedSessionContract session, boolean backward, List<Object> boundary, boolean fromToken) {
-        KeysetQuery.Rows<T> rows = query.read(session, backward, boundary, pageSize + 1, 0);
-        return rows.toPage(pageSize, backward, fromToken, tokens);
+    /** Reads a page's rows in {@code session}. */
+    private KeysetPages.Reader<T> reader(SharedSessionContract session) {
+        return (backward, boundary, limit, rowsBefore) -> query.read(session, backward, boundary, limit, rowsBefore);
     }
 
     /**
@@ -362,10 +313,8 @@ public final class EntityPager<T> {
         private CriteriaCondition<E> condition;
         private final Map<String, Object> parameters = new LinkedHashMap<>();
         private List<SortKey> keys = List.of();
-        private int pageSize = DEFAULT_PAGE_SIZE;
+        private KeysetPages.Options options = KeysetPages.Options.DEFAULTS;
         private IndexCheck indexCheck = IndexCheck.WARN;
-        private byte[] secret;
-        private int maxTokenChars = DEFAULT_MAX_TOKEN_CHARS;
 
         private Builder(SessionFactory factory, Class<E> entity, Class<T> rowType, String select) {
             this.factory = factory;
@@ -412,10 +361,8 @@ public final class EntityPager<T> {
             projected.condition = condition;
             projected.parameters.putAll(parameters);
             projected.keys = keys;
-            projected.pageSize = pageSize;
+            projected.options = options;
             projected.indexCheck = indexCheck;
-            projected.secret = secret;
-            projected.maxTokenChars = maxTokenChars;
             return projected;
         }
 
@@ -469,14 +416,13 @@ public final class EntityPager<T> {
             return this;
         }
 
-        /** Rows per page, 1 to {@value EntityPager#MAX_PAGE_SIZE}; default 1000. */
+        /**
+         * Rows per page, and per page query of a walk, 1 to {@value EntityPager#MAX_PAGE_SIZE}; default
+         * {@value EntityPager#DEFAULT_PAGE_SIZE}. A page is held in memory whole; a walk reads any number
+         * of rows page by page.
+         */
         public Builder<E, T> pageSize(int rows) {
-            Arguments.atLeastOne("pageSize", rows, "pass the rows per page, e.g. pageSize(1000)");
-            if (rows > MAX_PAGE_SIZE) {
-                throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
-                        + "; a page is read whole into memory, walk more pages instead");
-            }
-            this.pageSize = rows;
+            this.options = options.withPageSize(rows);
             return this;
         }
 
@@ -490,19 +436,22 @@ public final class EntityPager<T> {
             return this;
         }
 
-        /** Signs tokens with HMAC-SHA256 under {@code secret} (at least 16 bytes); unsigned tokens are then refused. */
+        /**
+         * Signs tokens with HMAC-SHA256 under {@code secret} (at least 16 bytes, kept on the server) and
+         * accepts only tokens so signed: clients can then hand tokens back but not make their own.
+         */
         public Builder<E, T> tokenSecret(byte[] secret) {
-            this.secret = ResumeTokens.checkSecret("secret", secret);
+            this.options = options.withTokenSecret(secret);
             return this;
         }
 
-        /** Longest token accepted or issued, 64 to 4096; default 2048 characters. */
+        /**
+         * The longest token accepted or issued, 64 to 4,096 characters; default
+         * {@value EntityPager#DEFAULT_MAX_TOKEN_CHARS}, which fits in any URL. Raise it only for long text
+         * or binary keys.
+         */
         public Builder<E, T> maxTokenChars(int chars) {
-            if (chars < 64 || chars > ResumeTokens.DEFAULT_MAX_CHARS) {
-                throw new IllegalArgumentException("maxTokenChars must be in [64, " + ResumeTokens.DEFAULT_MAX_CHARS
-                        + "], was " + chars + "; a token with a few keys takes 40 to 120 characters");
-            }
-            this.maxTokenChars = chars;
+            this.options = options.withMaxTokenChars(chars);
             return this;
         }
 
@@ -553,8 +502,13 @@ public final class EntityPager<T> {
                 parts.addAll(List.of("criteria", compiled.conditionHql));
             }
             byte[] fingerprint = ResumeTokens.fingerprint(parts, new ArrayList<>(new TreeMap<>(parameters).values()));
-            return new EntityPager<>(factory, query, pageSize, new ResumeTokens.Codec(fingerprint, secret,
-                    maxTokenChars), advice);
+            List<EntityKeys.KeyType> types = resolved.types();
+            KeysetPages pages = new KeysetPages(options, fingerprint, types.size(), values -> {
+                for (int i = 0; i < values.size(); i++) {
+                    types.get(i).toParameter(values.get(i)); // a token value that cannot be its key's: refused
+                }
+            });
+            return new EntityPager<>(factory, query, pages, advice);
         }
 
         private record Compiled(EntityKeysetQuery.Shape shape, int items, String conditionHql) {

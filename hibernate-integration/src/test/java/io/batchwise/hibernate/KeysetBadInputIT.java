@@ -247,7 +247,7 @@ class KeysetBadInputIT {
                 bad("pageSize: negative", () -> EntityPager.of(factory, Item.class).pageSize(-1),
                         "pageSize must be >= 1, was -1", "pass the rows per page"),
                 bad("pageSize: oversized", () -> EntityPager.of(factory, Item.class).pageSize(100_001),
-                        "pageSize must be <= 100000, was 100001", "walk more pages instead"),
+                        "pageSize must be <= 100000, was 100001", "walk() reads any number of rows page by page"),
                 bad("indexCheck: null", () -> EntityPager.of(factory, Item.class).indexCheck(null),
                         "check must not be null", "pass IndexCheck.WARN, STRICT or OFF"),
                 bad("tokenSecret: null", () -> EntityPager.of(factory, Item.class).tokenSecret(null),
@@ -378,9 +378,10 @@ class KeysetBadInputIT {
                         "the token was not issued by this pager", "ask for the first page"),
                 bad("walk: a previous-page token", () -> tricky.walk(session, previous),
                         "token must continue forward, but it is a previous-page token",
-                        "walk from a page's nextToken()"),
+                        "walk from a Page.nextToken() or a resumeToken()"),
                 bad("forEachPage: a previous-page token", () -> tricky.forEachPage(previous, (s, p) -> { }),
-                        "token must continue forward, but it is a previous-page token", "pass a page's nextToken()"),
+                        "token must continue forward, but it is a previous-page token",
+                        "walk from a Page.nextToken() or a resumeToken()"),
                 bad("forEachPage: a malformed token", () -> tricky.forEachPage("%%", (s, p) -> { }),
                         "token is not a Batchwise resume token: it contains '%' at position 0"),
 
@@ -498,14 +499,14 @@ class KeysetBadInputIT {
                 bad("JDBC page: a token of another query", () -> cheapItems.page(itemsNext),
                         "token was issued for a different query", "Start the new query from its first page"),
                 bad("JDBC page: an oversized token", () -> items.page("A".repeat(5_000)),
-                        "token is 5000 characters, more than the limit of 4096"),
+                        "token is 5000 characters, more than the limit of 2048"),
                 bad("JDBC page: an unsigned token where a secret is set", () -> signedItems.page(itemsNext),
                         "token is not signed, but this pager has a tokenSecret"),
                 bad("JDBC page: a signed token where no secret is set", () -> items.page(signedItemsNext),
                         "token is signed, but this pager has no tokenSecret"),
                 bad("JDBC walk: a previous-page token", () -> items.walk(itemsPrevious),
-                        "token leads backward (it is a Page.previousToken()), but a walk runs forward",
-                        "pass a Page.nextToken() or a KeysetWalk.resumeToken()"));
+                        "token must continue forward, but it is a previous-page token",
+                        "walk from a Page.nextToken() or a resumeToken()"));
     }
 
     @Test
