@@ -96,7 +96,12 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  *   <li>Index check: unless {@link IndexCheck#OFF}, {@link Builder#open()} resolves the key attributes
  *       to their columns and table through Hibernate's mapping model, reads the table's indexes from
  *       {@code information_schema} once, and warns (or with {@link IndexCheck#STRICT} refuses) when no
- *       index serves the order, with the {@code CREATE INDEX} that would ({@link #indexAdvice()}).</li>
+ *       index serves the order, with the {@code CREATE INDEX} that would ({@link #indexAdvice()}). With
+ *       inheritance or a secondary table it reads the table each key lives in, as the query Hibernate
+ *       writes reads it: keys spanning two tables (a {@code JOINED} subclass ordered by a root-table
+ *       attribute, a secondary-table attribute) or a {@code TABLE_PER_CLASS} union are never served,
+ *       and the advice names the tables and the way out; a {@code SINGLE_TABLE} leaf is also served
+ *       by an index that starts with the discriminator column.</li>
  *   <li>Tokens are opaque, URL-safe and bound to this pager's entity, keys, select, conditions and
  *       parameter values: a token from another query, or a tampered one, is refused before any SQL.</li>
  *   <li>Concurrency: each page sees the rows committed when it runs. Rows inserted or moved ahead of

@@ -26,7 +26,7 @@ import io.batchwise.hibernate.fixtures.Enrollment;
 import io.batchwise.hibernate.fixtures.SessionFactories;
 import io.batchwise.hibernate.fixtures.Shipment;
 import io.batchwise.hibernate.fixtures.Tricky;
-import io.batchwise.hibernate.fixtures.TrickyTable;
+import io.batchwise.testing.TrickyTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 

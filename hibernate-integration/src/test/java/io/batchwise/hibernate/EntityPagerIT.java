@@ -24,7 +24,7 @@ import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.hibernate.fixtures.SessionFactories;
 import io.batchwise.hibernate.fixtures.Tricky;
-import io.batchwise.hibernate.fixtures.TrickyTable;
+import io.batchwise.testing.TrickyTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 

@@ -40,7 +40,7 @@ import io.batchwise.hibernate.fixtures.Library;
 import io.batchwise.hibernate.fixtures.SessionFactories;
 import io.batchwise.hibernate.fixtures.Shipment;
 import io.batchwise.hibernate.fixtures.Tricky;
-import io.batchwise.hibernate.fixtures.TrickyTable;
+import io.batchwise.testing.TrickyTable;
 import io.batchwise.hibernate.fixtures.CompositeIdTables;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;

@@ -26,7 +26,8 @@ import io.batchwise.testing.TestSchema;
 /**
  * The memory proof: in a forked JVM with {@code -Xmx64m}, reading 500,000 rows of ~300 bytes (about
  * 150 MB of row data, more than twice the heap) with {@code getResultList()} runs out of memory,
- * while yieldPer and the entity keyset pager read every row (same checksum as the server computes) and the heap retained after
+ * while all four walkers (yieldPer, the entity pager, JdbcWalker, JdbcKeysetPager) read every row (same
+ * checksum as the server computes) and the heap retained after
  * a GC at the end is no larger than at a quarter of the walk.
  */
 @ExtendWith(MySqlServerExtension.class)
@@ -72,6 +73,22 @@ class MemoryBoundIT {
         double end = Double.parseDouble(keyset.get("retainedEndMb"));
         assertTrue(end <= quarter * 1.1 + 1.0, "retained heap flat from 1/4 to the end of the walk: " + keyset);
         System.out.println("keyset " + HEAP + " " + ROWS + " rows: " + keyset);
+    }
+
+    @Test
+    void theJdbcWalkersWalkEveryRowWithAFlatHeap() throws Exception {
+        for (String mode : List.of("jdbcWalker", "jdbcKeyset")) {
+            for (JdbcDriver driver : List.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)) {
+                Map<String, String> ours = probe(mode, driver);
+                assertEquals("ok", ours.get("outcome"), mode + " " + ours);
+                assertEquals(String.valueOf(ROWS), ours.get("rows"), mode + " " + ours);
+                assertEquals(String.valueOf(expectedChecksum), ours.get("checksum"), mode + " " + ours);
+                double quarter = Double.parseDouble(ours.get("retainedQuarterMb"));
+                double end = Double.parseDouble(ours.get("retainedEndMb"));
+                assertTrue(end <= quarter * 1.1 + 1.0, mode + ": retained heap flat from 1/4 to the end: " + ours);
+                System.out.println(mode + " " + driver + " " + HEAP + " " + ROWS + " rows: " + ours);
+            }
+        }
     }
 
     @Test

@@ -84,8 +84,26 @@ public final class MemoryProbe {
                         }
                     }
                 }
-                default -> throw new IllegalArgumentException("mode must be getResultList, yieldPer, yieldPerBuffered"
-                        + " or keyset, was " + mode);
+                case "jdbcWalker", "jdbcKeyset" -> {
+                    io.batchwise.core.RowMapper<Long> checksum = r -> io.batchwise.testing.ItemTable.checksum(
+                            r.getLong(1), r.getBigDecimal(2), r.getString(3));
+                    try (Walk<Long> items = mode.equals("jdbcWalker")
+                            ? io.batchwise.core.JdbcWalker.query(dataSource, "SELECT id, amount, payload FROM item",
+                                    checksum).open()
+                            : io.batchwise.core.JdbcKeysetPager.select(dataSource, "id, amount, payload", checksum)
+                                    .from("item").orderBy(io.batchwise.core.SortKey.asc("created_at")).pageSize(1_000)
+                                    .open().walk()) {
+                        while (items.hasNext()) {
+                            sum += items.next();
+                            count++;
+                            if (count == rows / 4) {
+                                retainedQuarter = retainedAfterGc(memory);
+                            }
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("mode must be getResultList, yieldPer, yieldPerBuffered,"
+                        + " keyset, jdbcWalker or jdbcKeyset, was " + mode);
             }
         } catch (OutOfMemoryError e) {
             outcome = "oom";
