@@ -118,7 +118,12 @@ class EntityRowsReadIT {
             System.out.printf(Locale.ROOT, "entity rows read [%s, %s, %s, session %s]: a page of %,d at %,d of %,d"
                     + " read %,d rows%n", schema.server().describe(), driver, attribute, zone, PAGE, POSITION, ROWS,
                     read);
-            if (zone.equals("+00:00")) {
+            boolean mariaDb10 = schema.server().isMariaDb() && schema.server().version().startsWith("10.");
+            if (mariaDb10 && attribute.equals("kind")) {
+                // Known MariaDB 10.x plan (docs/keyset.md): with MariaDB Connector/J it may read up to a page
+                // from each member's range of the IN list and sort them: at most (members + 1) pages, not the table
+                assertTrue(read < 5 * PAGE + 3, attribute + " on MariaDB 10 read " + read);
+            } else if (zone.equals("+00:00")) {
                 assertTrue(read < 3 * PAGE, attribute + " read " + read + " rows for a page of " + PAGE);
             } else {
                 // the window of 3 hours before the boundary (one row a second) is read again, no more
