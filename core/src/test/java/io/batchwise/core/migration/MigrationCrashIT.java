@@ -77,7 +77,9 @@ class MigrationCrashIT {
             boolean anyInstant = kills % 3 == 2;
             if (kills < KILLS && (anyInstant || probe.committed.await(120, TimeUnit.SECONDS))) {
                 // four partitions go through the table about three times faster: kill sooner to kill as often
-                Thread.sleep(random.nextInt(anyInstant ? 2_000 : partitions == 1 ? 1_000 : 300));
+                // short enough that ten runs do not finish the job (a run that reaches the end before its
+                // kill ends the loop early); four partitions go through the table about three times faster
+                Thread.sleep(random.nextInt(anyInstant ? 1_500 : partitions == 1 ? 400 : 150));
                 if (probe.process.isAlive()) {
                     probe.process.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback from the client
                     probe.process.waitFor(30, TimeUnit.SECONDS);
