@@ -16,9 +16,9 @@ import io.batchwise.core.internal.LostConnections;
 import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.migration.GuardedConnection;
 import io.batchwise.core.internal.migration.MigrationEngine;
+import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationOptions;
 import io.batchwise.core.migration.MigrationResult;
-import io.batchwise.core.spi.Checkpoint;
 
 /**
  * A memory-bounded, restartable migration over plain JDBC: visits the rows of a
@@ -79,7 +79,7 @@ import io.batchwise.core.spi.Checkpoint;
  *
  * @param <T> the row type of the pager
  */
-public final class JdbcMigration<T> {
+public final class JdbcMigration {
     private static final System.Logger LOG = System.getLogger(JdbcMigration.class.getName());
 
     /** The work on one chunk. */
@@ -99,12 +99,7 @@ public final class JdbcMigration<T> {
         long apply(Connection connection, T row) throws SQLException;
     }
 
-    private final MigrationEngine engine;
-    private final String job;
-
-    private JdbcMigration(MigrationEngine engine, String job) {
-        this.engine = engine;
-        this.job = job;
+    private JdbcMigration() {
     }
 
     /**
@@ -113,35 +108,6 @@ public final class JdbcMigration<T> {
      */
     public static <T> Builder<T> of(String job, JdbcKeysetPager<T> pager) {
         return new Builder<>(job, pager);
-    }
-
-    /**
-     * Runs the job: from the start, or from its checkpoint when an earlier run stopped or failed;
-     * returns when every partition reached its end, or a stop was requested. Does nothing for a job
-     * that has finished.
-     *
-     * @throws BatchwiseException    when a chunk fails for a reason that is not transient, or keeps
-     *                               failing; the message names the chunk's key range and the cause
-     * @throws IllegalStateException when the job is running elsewhere
-     * @throws IllegalArgumentException when the job name was used with another query or other partitions
-     */
-    public MigrationResult run() {
-        return engine.run();
-    }
-
-    /** Deletes the job's checkpoints, so that the next run starts over; refused while the job runs. */
-    public int reset() {
-        return engine.reset();
-    }
-
-    /** The job's stored checkpoints, one per partition (empty before its first run). */
-    public List<Checkpoint> checkpoints() {
-        return engine.checkpoints();
-    }
-
-    /** The job name. */
-    public String job() {
-        return job;
     }
 
     /**
@@ -203,11 +169,11 @@ public final class JdbcMigration<T> {
          *
          * @throws IllegalArgumentException for missing work or options that do not fit together
          */
-        public JdbcMigration<T> build() {
+        public Migration build() {
             Arguments.notNull("work", work, "call forEachChunk(..) or forEachRow(..) with what each chunk does");
             MigrationEngine.Settings settings = settings(startAfter);
-            return new JdbcMigration<>(new MigrationEngine(settings, new JdbcBackend<>(job(), pager, work,
-                    lockingReads())), job());
+            return new MigrationEngine(settings, new JdbcBackend<>(job(), pager, work,
+                    lockingReads()));
         }
     }
 

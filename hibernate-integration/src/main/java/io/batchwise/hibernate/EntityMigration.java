@@ -18,7 +18,6 @@ import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.persister.entity.EntityPersister;
 
-import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
@@ -27,9 +26,9 @@ import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.migration.MigrationEngine;
+import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationOptions;
 import io.batchwise.core.migration.MigrationResult;
-import io.batchwise.core.spi.Checkpoint;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
 
 /**
@@ -79,7 +78,7 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  *
  * @param <T> the row type of the pager (the entity, or a projection)
  */
-public final class EntityMigration<T> {
+public final class EntityMigration {
     private static final System.Logger LOG = System.getLogger(EntityMigration.class.getName());
 
     /** The work on one chunk in a {@link Session}. */
@@ -100,43 +99,12 @@ public final class EntityMigration<T> {
         void accept(StatelessSession session, List<T> rows) throws Exception;
     }
 
-    private final MigrationEngine engine;
-    private final String job;
-
-    private EntityMigration(MigrationEngine engine, String job) {
-        this.engine = engine;
-        this.job = job;
+    private EntityMigration() {
     }
 
     /** Starts a migration named {@code job} over the rows of {@code pager}; give the work, then {@code build()}. */
     public static <T> Builder<T> of(String job, EntityPager<T> pager) {
         return new Builder<>(job, pager);
-    }
-
-    /**
-     * Runs the job from the start or from its checkpoint; see {@link io.batchwise.core.JdbcMigration#run()}.
-     *
-     * @throws BatchwiseException       when a chunk fails for a reason that is not transient, or keeps failing
-     * @throws IllegalStateException    when the job is running elsewhere
-     * @throws IllegalArgumentException when the job name was used with another query or other partitions
-     */
-    public MigrationResult run() {
-        return engine.run();
-    }
-
-    /** Deletes the job's checkpoints, so that the next run starts over; refused while the job runs. */
-    public int reset() {
-        return engine.reset();
-    }
-
-    /** The job's stored checkpoints, one per partition (empty before its first run). */
-    public List<Checkpoint> checkpoints() {
-        return engine.checkpoints();
-    }
-
-    /** The job name. */
-    public String job() {
-        return job;
     }
 
     /** Options of an entity migration; {@link #build()} validates them (no SQL runs before {@code run()}). */
@@ -216,14 +184,14 @@ public final class EntityMigration<T> {
          *
          * @throws IllegalArgumentException for missing work or options that do not fit together
          */
-        public EntityMigration<T> build() {
+        public Migration build() {
             if (sessionWork == null && statelessWork == null) {
                 throw new IllegalArgumentException("work must not be null; call forEachChunk(..), forEachEntity(..) or"
                         + " forEachChunkStateless(..) with what each chunk does");
             }
             MigrationEngine.Settings settings = settings(startAfter);
-            return new EntityMigration<>(new MigrationEngine(settings, new EntityBackend<>(job(), pager, sessionWork,
-                    statelessWork, jdbcBatchSize, lockingReads())), job());
+            return new MigrationEngine(settings, new EntityBackend<>(job(), pager, sessionWork,
+                    statelessWork, jdbcBatchSize, lockingReads()));
         }
     }
 

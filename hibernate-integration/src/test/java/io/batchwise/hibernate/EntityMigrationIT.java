@@ -29,6 +29,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.SortKey;
+import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.RetryPolicy;
 import io.batchwise.core.spi.Checkpoint;
@@ -110,7 +111,7 @@ class EntityMigrationIT {
         withFactory(driver, factory -> {
             EntityPager<Item> filtered = EntityPager.of(factory, Item.class).where("e.amount >= :min")
                     .parameter("min", BigDecimal.ZERO).orderBy(SortKey.desc("createdAt")).open();
-            EntityMigration<Item> migration = EntityMigration.of("stateless-" + driver, filtered).chunkSize(500)
+            Migration migration = EntityMigration.of("stateless-" + driver, filtered).chunkSize(500)
                     .partitions(4).forEachChunkStateless((session, items) -> {
                         for (Item item : items) {
                             item.setAmount(item.getAmount().add(BigDecimal.ONE));
@@ -162,7 +163,7 @@ class EntityMigrationIT {
     void aDryRunFlushesEveryChunkAndRollsItBack() throws Exception {
         items();
         withFactory(JdbcDriver.MARIADB_CONNECTOR_J, factory -> {
-            EntityMigration<Item> dry = EntityMigration.of("dry", pager(factory)).dryRun(true)
+            Migration dry = EntityMigration.of("dry", pager(factory)).dryRun(true)
                     .forEachEntity((session, item) -> item.setAmount(item.getAmount().add(BigDecimal.ONE))).build();
             MigrationResult result = dry.run();
             assertEquals(MigrationResult.Outcome.DRY_RUN, result.outcome());

@@ -14,6 +14,7 @@ import io.batchwise.core.JdbcKeysetPager;
 import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.migration.ChunkReport;
+import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationProgress;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.StopSignal;
@@ -51,7 +52,7 @@ public final class BackfillSample {
             JdbcKeysetPager<Long> ids = JdbcKeysetPager.select(db.dataSource(), "id", row -> row.getLong(1))
                     .from("item").orderBy(SortKey.asc("id")).open();
             AtomicLong chunks = new AtomicLong();
-            JdbcMigration<Long> backfill = JdbcMigration.of(JOB, ids)
+            Migration backfill = JdbcMigration.of(JOB, ids)
                     .chunkSize(2_000)
                     .stopSignal(stop)
                     .progressInterval(Duration.ofMillis(500))

@@ -36,6 +36,7 @@ import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.JdbcKeysetPager;
 import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.SortKey;
+import io.batchwise.core.migration.Migration;
 import io.batchwise.core.spi.Checkpoint;
 import io.batchwise.core.spi.MigrationListener;
 import io.batchwise.testing.MySqlServerExtension;
@@ -105,7 +106,7 @@ class JdbcMigrationIT {
         }
         List<ChunkReport> reports = Collections.synchronizedList(new ArrayList<>());
         try (HikariDataSource ds = pool(driver, 6)) {
-            JdbcMigration<Long> migration = JdbcMigration.of("four-" + driver, Counters.ids(ds, table)).chunkSize(500)
+            Migration migration = JdbcMigration.of("four-" + driver, Counters.ids(ds, table)).chunkSize(500)
                     .partitions(4).listener(new MigrationListener() {
                         @Override
                         public void chunkCommitted(ChunkReport chunk) {
@@ -151,7 +152,7 @@ class JdbcMigrationIT {
         try (HikariDataSource ds = pool(driver, 5)) {
             JdbcKeysetPager<Long> newestFirst = JdbcKeysetPager.select(ds, "id", row -> row.getLong(1)).from(table)
                     .orderBy(SortKey.desc("created_at")).open();
-            JdbcMigration<Long> migration = JdbcMigration.of("by-time-" + driver, newestFirst).chunkSize(333)
+            Migration migration = JdbcMigration.of("by-time-" + driver, newestFirst).chunkSize(333)
                     .partitions(3).forEachChunk(Counters.increment(table)).build();
             MigrationResult result = migration.run();
             assertEquals(MigrationResult.Outcome.FINISHED, result.outcome());
@@ -208,7 +209,7 @@ class JdbcMigrationIT {
     void aFinishedJobRunAgainDoesNothingUntilReset() throws Exception {
         table("again", 3_000);
         try (HikariDataSource ds = pool(JdbcDriver.MYSQL_CONNECTOR_J, 3)) {
-            JdbcMigration<Long> migration = JdbcMigration.of("again", Counters.ids(ds, "again")).chunkSize(1_000)
+            Migration migration = JdbcMigration.of("again", Counters.ids(ds, "again")).chunkSize(1_000)
                     .forEachChunk(Counters.increment("again")).build();
             assertEquals(MigrationResult.Outcome.FINISHED, migration.run().outcome());
             MigrationResult second = migration.run();
@@ -227,7 +228,7 @@ class JdbcMigrationIT {
         try (HikariDataSource ds = pool(JdbcDriver.MARIADB_CONNECTOR_J, 3)) {
             StopSignal stop = new StopSignal();
             AtomicInteger chunks = new AtomicInteger();
-            JdbcMigration<Long> migration = JdbcMigration.of("stop", Counters.ids(ds, "stop")).chunkSize(1_000)
+            Migration migration = JdbcMigration.of("stop", Counters.ids(ds, "stop")).chunkSize(1_000)
                     .stopSignal(stop).forEachChunk((connection, ids) -> {
                         if (chunks.incrementAndGet() == 3) {
                             stop.request(); // this chunk still commits
@@ -240,7 +241,7 @@ class JdbcMigrationIT {
             assertArrayEquals(new long[] {7_000, 3_000, 0}, histogram("stop"));
             assertEquals(3_000, migration.checkpoints().get(0).rowsRead());
 
-            JdbcMigration<Long> resumed = JdbcMigration.of("stop", Counters.ids(ds, "stop")).chunkSize(1_000)
+            Migration resumed = JdbcMigration.of("stop", Counters.ids(ds, "stop")).chunkSize(1_000)
                     .forEachChunk(Counters.increment("stop")).build();
             MigrationResult second = resumed.run();
             assertEquals(MigrationResult.Outcome.FINISHED, second.outcome());
@@ -254,7 +255,7 @@ class JdbcMigrationIT {
         table("dry", 5_000);
         List<ChunkReport> reports = Collections.synchronizedList(new ArrayList<>());
         try (HikariDataSource ds = pool(JdbcDriver.MYSQL_CONNECTOR_J, 3)) {
-            JdbcMigration<Long> dry = JdbcMigration.of("dry", Counters.ids(ds, "dry")).chunkSize(1_000).dryRun(true)
+            Migration dry = JdbcMigration.of("dry", Counters.ids(ds, "dry")).chunkSize(1_000).dryRun(true)
                     .listener(new MigrationListener() {
                         @Override
                         public void chunkCommitted(ChunkReport chunk) {
@@ -280,7 +281,7 @@ class JdbcMigrationIT {
         try (HikariDataSource ds = pool(JdbcDriver.MYSQL_CONNECTOR_J, 5)) {
             CountDownLatch inChunk = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            JdbcMigration<Long> first = JdbcMigration.of("twice", Counters.ids(ds, "twice")).chunkSize(1_000)
+            Migration first = JdbcMigration.of("twice", Counters.ids(ds, "twice")).chunkSize(1_000)
                     .forEachChunk((connection, ids) -> {
                         inChunk.countDown();
                         try {
@@ -294,7 +295,7 @@ class JdbcMigrationIT {
             try {
                 Future<MigrationResult> running = thread.submit(first::run);
                 assertTrue(inChunk.await(60, TimeUnit.SECONDS));
-                JdbcMigration<Long> second = JdbcMigration.of("twice", Counters.ids(ds, "twice")).chunkSize(1_000)
+                Migration second = JdbcMigration.of("twice", Counters.ids(ds, "twice")).chunkSize(1_000)
                         .lockWait(Duration.ZERO).forEachChunk(Counters.increment("twice")).build();
                 IllegalStateException refused = assertThrows(IllegalStateException.class, second::run);
                 assertTrue(refused.getMessage().contains("\"twice\" is already running"), refused.getMessage());
@@ -322,7 +323,7 @@ class JdbcMigrationIT {
                     }).build().run().outcome());
             JdbcKeysetPager<Long> other = JdbcKeysetPager.select(ds, "id", row -> row.getLong(1)).from("reuse")
                     .where("id > ?", 10).orderBy(SortKey.asc("id")).open();
-            JdbcMigration<Long> reused = JdbcMigration.of("reuse", other).forEachChunk(Counters.increment("reuse"))
+            Migration reused = JdbcMigration.of("reuse", other).forEachChunk(Counters.increment("reuse"))
                     .build();
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, reused::run);
             assertTrue(refused.getMessage().startsWith("job \"reuse\" was run with another query"), refused.getMessage());

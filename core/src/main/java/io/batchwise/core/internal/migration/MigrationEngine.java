@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.internal.Failures;
 import io.batchwise.core.migration.ChunkReport;
+import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationProgress;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.RetryPolicy;
@@ -34,7 +35,7 @@ import io.batchwise.core.spi.Throttle;
  * retries of transient failures from the stored checkpoint, the job lock, throttle, stop, dry
  * run and progress. A {@link Backend} supplies only how a chunk is read and worked on.
  */
-public final class MigrationEngine {
+public final class MigrationEngine implements Migration {
     private static final System.Logger LOG = System.getLogger("io.batchwise.core.migration");
 
     /** What the variant (JDBC, entity) supplies. */
@@ -112,7 +113,13 @@ public final class MigrationEngine {
         this.fingerprint = HexFormat.of().formatHex(backend.fingerprint());
     }
 
+    @Override
+    public String job() {
+        return settings.job();
+    }
+
     /** Deletes the job's checkpoints; refuses while the job runs. */
+    @Override
     public int reset() {
         try (Connection admin = backend.connection()) {
             if (!settings.store().exists(admin)) {
@@ -131,6 +138,7 @@ public final class MigrationEngine {
     }
 
     /** The job's stored checkpoints (empty for a job never run, or when the store does not exist). */
+    @Override
     public List<Checkpoint> checkpoints() {
         try (Connection admin = backend.connection()) {
             return settings.store().exists(admin) ? settings.store().load(admin, settings.job()) : List.of();
@@ -140,6 +148,7 @@ public final class MigrationEngine {
         }
     }
 
+    @Override
     public MigrationResult run() {
         long started = System.nanoTime();
         Connection admin;
