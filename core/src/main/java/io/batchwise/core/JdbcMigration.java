@@ -69,15 +69,13 @@ import io.batchwise.core.migration.MigrationResult;
  *       the chunk's key range and the cause; running it again resumes there.</li>
  *   <li>One run at a time per job name and schema (a server lock, {@code GET_LOCK}); a second run is
  *       refused with an {@link IllegalStateException} before it writes anything. A finished job run
- *       again does nothing until {@link #reset()}. A job name reused with another query is refused.</li>
+ *       again does nothing until {@link io.batchwise.core.migration.Migration#reset()}. A job name reused with another query is refused.</li>
  *   <li>Connections: one per partition at a time, plus one that holds the job's lock for the run;
  *       size the pool for {@code partitions + 1}.</li>
  *   <li>Memory: one chunk of rows at a time per partition.</li>
  *   <li>An instance is immutable and may be run again (to resume); {@code run()} blocks until the
  *       job finishes, stops, or fails.</li>
  * </ul>
- *
- * @param <T> the row type of the pager
  */
 public final class JdbcMigration {
     private static final System.Logger LOG = System.getLogger(JdbcMigration.class.getName());

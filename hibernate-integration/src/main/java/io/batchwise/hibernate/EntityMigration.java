@@ -75,8 +75,6 @@ import io.batchwise.hibernate.internal.EntityKeysetQuery;
  *       in {@link io.batchwise.core.JdbcMigration}. Connections: one per partition at a time, plus one
  *       holding the job's lock, from the factory's connection provider.</li>
  * </ul>
- *
- * @param <T> the row type of the pager (the entity, or a projection)
  */
 public final class EntityMigration {
     private static final System.Logger LOG = System.getLogger(EntityMigration.class.getName());
