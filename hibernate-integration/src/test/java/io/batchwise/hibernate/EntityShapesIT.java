@@ -185,6 +185,10 @@ class EntityShapesIT {
 
     @Test
     void theServerSortsAJoinedSubclassOrderAcrossTablesAndReadsTheSubclassIndexForItsOwnKeys() throws Exception {
+        // The EXPLAIN rows read below are MariaDB's (column "table", its plans); MySQL 9.7 prints another
+        // format and was not measured for these plans yet (the walks above run on every server).
+        org.junit.jupiter.api.Assumptions.assumeTrue(schema.server().isMariaDb(),
+                "EXPLAIN plan assertions are written against MariaDB's output");
         StatementLog log = new StatementLog(schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J));
         try (SessionFactory factory = ShapeTables.sessionFactory(log)) {
             String across = firstPageSql(factory, log, EntityPager.of(factory, Dog.class)
@@ -225,6 +229,10 @@ class EntityShapesIT {
 
     @Test
     void aSingleTableSubclassIsServedByAnIndexThatStartsWithTheDiscriminator() throws Exception {
+        // The EXPLAIN rows read below are MariaDB's (column "table", its plans); MySQL 9.7 prints another
+        // format and was not measured for these plans yet (the walks above run on every server).
+        org.junit.jupiter.api.Assumptions.assumeTrue(schema.server().isMariaDb(),
+                "EXPLAIN plan assertions are written against MariaDB's output");
         // Car's rows are picked by kind = 'C': idx_st_kind_seats (kind, seats) serves (seats, id)
         assertTrue(EntityPager.of(mariadbDriver, Car.class).orderBy(SortKey.asc("seats")).indexCheck(IndexCheck.STRICT)
                 .open().indexAdvice().isEmpty());
