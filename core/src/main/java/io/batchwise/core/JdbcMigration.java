@@ -13,7 +13,6 @@ import io.batchwise.core.internal.Failures;
 import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.KeysetQuery;
 import io.batchwise.core.internal.LostConnections;
-import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.migration.GuardedConnection;
 import io.batchwise.core.internal.migration.MigrationEngine;
 import io.batchwise.core.migration.Migration;
@@ -133,13 +132,7 @@ public final class JdbcMigration {
          * @throws IllegalArgumentException for a token of another query, or one malformed or altered
          */
         public Builder<T> startAfter(String token) {
-            Arguments.notBlank("startAfter", token, "pass a nextToken() or resumeToken() of this job's pager");
-            ResumeTokens.Decoded decoded = pager.pages().decode(token);
-            if (decoded.before()) {
-                throw new IllegalArgumentException("startAfter must lead forward, but the token is a"
-                        + " Page.previousToken(); pass a nextToken() or resumeToken() of this job's pager");
-            }
-            this.startAfter = decoded.values();
+            this.startAfter = startAfterValues(pager.pages(), token);
             return this;
         }
 

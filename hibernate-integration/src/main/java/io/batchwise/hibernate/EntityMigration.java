@@ -24,7 +24,6 @@ import io.batchwise.core.Page;
 import io.batchwise.core.internal.Arguments;
 import io.batchwise.core.internal.KeysetPages;
 import io.batchwise.core.internal.KeysetQuery;
-import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.migration.MigrationEngine;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationOptions;
@@ -143,13 +142,7 @@ public final class EntityMigration {
          * @throws IllegalArgumentException for a token of another query, or one malformed or altered
          */
         public Builder<T> startAfter(String token) {
-            Arguments.notBlank("startAfter", token, "pass a nextToken() or resumeToken() of this job's pager");
-            ResumeTokens.Decoded decoded = pager.pages().decode(token);
-            if (decoded.before()) {
-                throw new IllegalArgumentException("startAfter must lead forward, but the token is a"
-                        + " Page.previousToken(); pass a nextToken() or resumeToken() of this job's pager");
-            }
-            this.startAfter = decoded.values();
+            this.startAfter = startAfterValues(pager.pages(), token);
             return this;
         }
 

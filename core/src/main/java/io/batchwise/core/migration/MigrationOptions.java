@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.internal.KeysetPages;
+import io.batchwise.core.internal.ResumeTokens;
 import io.batchwise.core.internal.migration.MigrationEngine;
 import io.batchwise.core.spi.CheckpointStore;
 import io.batchwise.core.spi.MigrationListener;
@@ -199,6 +201,20 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
     }
 
     /** The options as the engine takes them, with the start position of a new job (or null). */
+    /**
+     * The key values a job's {@code startAfter(token)} starts after: the token read and checked by the
+     * job's pager ({@code pages}), and refused when it leads backward. For both builders' startAfter.
+     */
+    protected static List<Object> startAfterValues(KeysetPages pages, String token) {
+        Arguments.notBlank("startAfter", token, "pass a nextToken() or resumeToken() of this job's pager");
+        ResumeTokens.Decoded decoded = pages.decode(token);
+        if (decoded.before()) {
+            throw new IllegalArgumentException("startAfter must lead forward, but the token is a"
+                    + " Page.previousToken(); pass a nextToken() or resumeToken() of this job's pager");
+        }
+        return decoded.values();
+    }
+
     protected final MigrationEngine.Settings settings(List<Object> startAfter) {
         if (startAfter != null && partitions > 1) {
             throw new IllegalArgumentException("startAfter works with one partition, but partitions was "
