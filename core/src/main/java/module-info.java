@@ -13,8 +13,8 @@
  */
 module io.batchwise.core {
     requires transitive java.sql;
-    // the drivers are optional: their classes are touched only once a connection is known to be theirs
-    requires static mysql.connector.j;
+    // MariaDB Connector/J is optional: its classes are touched only once a connection is known to be
+    // its own. MySQL Connector/J has no module name; it is reached by reflection (internal.ConnectorJ).
     requires static org.mariadb.jdbc;
 
     exports io.batchwise.core;
