@@ -52,3 +52,13 @@ class EntityPagerContractIT extends HibernateWalkerContract {
                 .pageSize(97).open().walk(session, null);
     }
 }
+
+class EntityPagerReadAheadContractIT extends HibernateWalkerContract {
+    @Override
+    Walk<Tricky> open(Session session, Order order) {
+        List<SortKey> keys = order.attributes();
+        return EntityPager.of(session.getSessionFactory(), Tricky.class)
+                .orderBy(keys.get(0), keys.subList(1, keys.size()).toArray(SortKey[]::new))
+                .pageSize(97).readAhead(1).open().walk(session, null);
+    }
+}
