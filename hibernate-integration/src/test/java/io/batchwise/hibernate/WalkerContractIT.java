@@ -62,3 +62,11 @@ class EntityPagerReadAheadContractIT extends HibernateWalkerContract {
                 .pageSize(97).readAhead(1).open().walk(session, null);
     }
 }
+
+class YieldPerReadAheadContractIT extends HibernateWalkerContract {
+    @Override
+    Walk<Tricky> open(Session session, Order order) {
+        return YieldPer.query(session, "from Tricky e order by " + order.hql(), Tricky.class).batchSize(97).readAhead(2)
+                .open();
+    }
+}
