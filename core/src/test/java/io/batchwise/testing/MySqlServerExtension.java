@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.opentest4j.TestAbortedException;
 
-import io.batchwise.core.internal.ReadAhead;
+import io.batchwise.core.spi.ReadAhead;
 
 /**
  * Gives a test class its own {@link TestSchema} on the JVM's {@link MySqlServer} (resolve it as a

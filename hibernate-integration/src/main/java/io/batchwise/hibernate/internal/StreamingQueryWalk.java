@@ -27,10 +27,10 @@ import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
 import io.batchwise.core.StreamingOptions;
 import io.batchwise.core.Walk;
-import io.batchwise.core.internal.ReadAhead;
-import io.batchwise.core.internal.ReadAheadWalk;
-import io.batchwise.core.internal.StreamingResource;
-import io.batchwise.core.internal.StreamingWalk;
+import io.batchwise.core.spi.ReadAhead;
+import io.batchwise.core.spi.ReadAheadWalk;
+import io.batchwise.core.spi.StreamingResource;
+import io.batchwise.core.spi.StreamingWalk;
 import io.batchwise.hibernate.AfterBatch;
 
 /**
