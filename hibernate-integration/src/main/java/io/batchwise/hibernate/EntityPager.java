@@ -102,6 +102,9 @@ import io.batchwise.hibernate.internal.EntityQueryCompiler;
  *       {@code TransactionTemplate} or a {@code @Transactional(REQUIRES_NEW)} method) and carry the
  *       page's {@link Page#nextToken()} to the next call; do not use {@link #forEachPage} there, it
  *       manages its own resource-local transactions.</li>
+ *   <li>Read-ahead ({@link Builder#readAhead(int)}, off by default): a walk reads its next pages on a
+ *       reader thread, each in a stateless session of its own, while the caller works on the page
+ *       before, and hands the entities over detached; what that changes is listed there.</li>
  *   <li>The pager is immutable and thread-safe; the walks and sessions it is given are not.</li>
  * </ul>
  *
