@@ -10,7 +10,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * side is written to the other {@code delay} later, in order, so a round trip costs twice the delay
  * and the bandwidth is not limited. Two threads per direction and connection (a reader that stamps
  * and queues what arrives, a writer that sends each chunk when it is due), so a delay never holds up
- * the reading of what comes next, as on a real link.
+ * the reading of what comes next, as on a real link. At most {@value #WINDOW_CHUNKS} chunks of up to
+ * 64 KiB wait per direction (a 4 MiB window, like a TCP receive window): a reader that gets ahead of
+ * its writer stops reading, so a slow consumer slows the sender down instead of filling the heap.
  */
 final class LatencyRelay implements AutoCloseable {
     private static final byte[] EOF = new byte[0];
+    private static final int WINDOW_CHUNKS = 64;
 
     private record Chunk(long dueNanos, byte[] bytes) {
     }
@@ -73,18 +76,20 @@ final class LatencyRelay implements AutoCloseable {
     private void pump(Socket from, Socket to, String direction) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
-        LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+        ArrayBlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(WINDOW_CHUNKS);
         Thread reader = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    queue.add(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+                    queue.put(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
                 }
-            } catch (IOException e) {
-                // the connection ended
+                queue.put(new Chunk(System.nanoTime() + delayNanos, EOF));
+            } catch (IOException | InterruptedException | RuntimeException | Error e) {
+                // the connection ended (or the relay failed): end both sides rather than hang them
+                closeQuietly(from);
+                closeQuietly(to);
             }
-            queue.add(new Chunk(System.nanoTime() + delayNanos, EOF));
         }, "latency-relay-" + direction + "-read");
         Thread writer = new Thread(() -> {
             try {
@@ -104,7 +109,7 @@ final class LatencyRelay implements AutoCloseable {
                     out.write(chunk.bytes());
                     out.flush();
                 }
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException | InterruptedException | RuntimeException | Error e) {
                 closeQuietly(from);
                 closeQuietly(to);
             }
