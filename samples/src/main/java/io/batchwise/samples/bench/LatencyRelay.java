@@ -82,9 +82,9 @@ final class LatencyRelay implements AutoCloseable {
             try {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    queue.put(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+                    put(queue, new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)), to);
                 }
-                queue.put(new Chunk(System.nanoTime() + delayNanos, EOF));
+                put(queue, new Chunk(System.nanoTime() + delayNanos, EOF), to);
             } catch (IOException | InterruptedException | RuntimeException | Error e) {
                 // the connection ended (or the relay failed): end both sides rather than hang them
                 closeQuietly(from);
@@ -118,6 +118,16 @@ final class LatencyRelay implements AutoCloseable {
         writer.setDaemon(true);
         reader.start();
         writer.start();
+    }
+
+    /** Waits for room in the window, unless the writer's side has been closed. */
+    private static void put(ArrayBlockingQueue<Chunk> queue, Chunk chunk, Socket to)
+            throws InterruptedException, IOException {
+        while (!queue.offer(chunk, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (to.isClosed()) {
+                throw new IOException("the other side closed");
+            }
+        }
     }
 
     private static void closeQuietly(Socket socket) {
