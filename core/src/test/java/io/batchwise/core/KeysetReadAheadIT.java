@@ -131,7 +131,7 @@ class KeysetReadAheadIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"close", "stream limit", "exception in forEachChunk", "exception in the loop"})
+    @ValueSource(strings = {"close", "stream limit", "exception in forEachBatch", "exception in the loop"})
     void anEarlyEndStopsTheReaderAndReturnsItsConnectionBeforeCloseReturns(String ending, TestSchema schema) {
         DataSource ds = schema.dataSource(JdbcDriver.MYSQL_CONNECTOR_J);
         JdbcKeysetPager<Long> pager = pager(ds, 2);
@@ -149,8 +149,8 @@ class KeysetReadAheadIT {
                     assertEquals(10, rows.limit(10).count());
                 }
             }
-            case "exception in forEachChunk" -> assertSame(work, assertThrows(IllegalStateException.class,
-                    () -> pager.walk().forEachChunk(page -> {
+            case "exception in forEachBatch" -> assertSame(work, assertThrows(IllegalStateException.class,
+                    () -> pager.walk().forEachBatch(page -> {
                         throw work;
                     })));
             default -> assertSame(work, assertThrows(IllegalStateException.class, () -> {
