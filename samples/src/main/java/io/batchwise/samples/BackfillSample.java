@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.text.DecimalFormat;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,10 @@ import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.StopSignal;
 import io.batchwise.core.spi.MigrationListener;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
 /**
  * Backfills a new column of the items, {@code amount_cents = amount * 100}, as a resumable
  * migration with a progress bar: Ctrl-C stops it after the current chunk (committed with its
@@ -29,6 +34,9 @@ import io.batchwise.core.spi.MigrationListener;
  */
 public final class BackfillSample {
     static final String JOB = "backfill-amount-cents";
+    /** Held, so that the level set on it stays (java.util.logging keeps loggers weakly). */
+    private static final java.util.logging.Logger ENGINE_LOG =
+            java.util.logging.Logger.getLogger("io.batchwise.core.migration");
 
     private BackfillSample() {
     }
@@ -36,6 +44,8 @@ public final class BackfillSample {
     public static void main(String[] args) throws Exception {
         long rows = Long.getLong("rows", 1_000_000L);
         int stopAfter = Integer.getInteger("stopAfterChunks", -1);
+        // the bar shows the progress: the engine's own log line per interval would break it up
+        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
         try (SampleDatabase db = SampleDatabase.withItems(rows)) {
             boolean newColumn = addColumn(db);
             StopSignal stop = new StopSignal();
@@ -52,15 +62,16 @@ public final class BackfillSample {
             JdbcKeysetPager<Long> ids = JdbcKeysetPager.select(db.dataSource(), "id", row -> row.getLong(1))
                     .from("item").orderBy(SortKey.asc("id")).open();
             AtomicLong chunks = new AtomicLong();
+            ProgressBar progress = new ProgressBar(() -> {
+                if (chunks.incrementAndGet() == stopAfter) {
+                    stop.request();
+                }
+            });
             Migration backfill = JdbcMigration.of(JOB, ids)
                     .chunkSize(2_000)
                     .stopSignal(stop)
                     .progressInterval(Duration.ofMillis(500))
-                    .listener(new ProgressBar(() -> {
-                        if (chunks.incrementAndGet() == stopAfter) {
-                            stop.request();
-                        }
-                    }))
+                    .listener(progress)
                     .forEachChunk((connection, chunk) -> {
                         try (PreparedStatement update = connection.prepareStatement(
                                 "UPDATE item SET amount_cents = amount * 100 WHERE id = ?")) {
@@ -79,9 +90,9 @@ public final class BackfillSample {
             try {
                 result = backfill.run();
             } finally {
+                progress.close();
                 finished.countDown();
             }
-            System.out.println();
             switch (result.outcome()) {
                 case STOPPED -> System.out.printf("stopped after %,d rows this run; run again to resume%n",
                         result.rowsRead());
@@ -128,12 +139,25 @@ public final class BackfillSample {
         }
     }
 
-    /** A one-line terminal progress bar: no library needed for a carriage return. */
-    static final class ProgressBar implements MigrationListener {
+    /**
+     * The migration's progress on a terminal progress bar (me.tongfei:progressbar): rows done of the
+     * estimated total, rate and time left, redrawn on every progress report of the listener SPI.
+     */
+    static final class ProgressBar implements MigrationListener, AutoCloseable {
         private final Runnable afterChunk;
+        private final me.tongfei.progressbar.ProgressBar bar;
 
         ProgressBar(Runnable afterChunk) {
             this.afterChunk = afterChunk;
+            this.bar = new ProgressBarBuilder()
+                    .setTaskName("backfill")
+                    .setInitialMax(-1) // unknown until the first report brings the estimate
+                    .setUnit(" rows", 1)
+                    .showSpeed(new DecimalFormat("#,##0"))
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.out))
+                    .build();
         }
 
         @Override
@@ -143,13 +167,15 @@ public final class BackfillSample {
 
         @Override
         public void progress(MigrationProgress p) {
-            double done = p.fraction().orElse(0.0);
-            int width = 30;
-            int filled = (int) Math.round(done * width);
-            System.out.printf(Locale.ROOT, "\r[%s%s] %5.1f %% %,d rows %,.0f rows/s%s   ", "#".repeat(filled),
-                    " ".repeat(width - filled), done * 100, p.rowsRead(), p.rowsPerSecond(),
-                    p.eta().map(d -> ", " + d.toSeconds() + " s left").orElse(""));
-            System.out.flush();
+            if (p.estimatedTotal() > 0) {
+                bar.maxHint(Math.max(p.estimatedTotal(), p.rowsRead()));
+            }
+            bar.stepTo(p.rowsRead());
+        }
+
+        @Override
+        public void close() {
+            bar.close();
         }
     }
 }
