@@ -63,7 +63,8 @@ import io.batchwise.core.spi.TableSchema;
  *       printing the {@code CREATE INDEX} that would. {@link IndexCheck#OFF} skips all of this; the
  *       keys must then be declared unique.</li>
  *   <li>Connections: every page borrows a connection from the data source and returns it before
- *       the page is handed over; nothing is held between pages. Each page runs in whatever
+ *       the page is handed over; nothing is held between pages (with {@link Builder#readAhead(int)}, a
+ *       walk's reader thread borrows it while the caller works on the page before). Each page runs in whatever
  *       transaction state the data source's connections are in (with autocommit, its own).</li>
  *   <li>Concurrency: rows inserted or updated ahead of the cursor are seen, behind it are not; a
  *       row that exists throughout with its keys unchanged is read exactly once; deleting rows,
@@ -138,13 +139,19 @@ public final class JdbcKeysetPager<T> {
      * Walks every row after the position of {@code token} (a {@link Page#nextToken()} or a
      * {@link KeysetWalk#resumeToken()}); {@code null} walks from the start. Each page runs on a
      * connection borrowed for that page only, so nothing but the last key is held between pages and a
-     * connection killed between (or during) pages costs one retry, not the walk.
+     * connection killed between (or during) pages costs one retry, not the walk. With
+     * {@link Builder#readAhead(int)} the pages are read on a reader thread ahead of the caller.
      *
      * @throws IllegalArgumentException if the token is refused (see {@link #page(String)}) or leads
      *         backward ({@link Page#previousToken()})
      */
     public KeysetWalk<T> walk(String token) {
         return pages.walk(token, this::read, () -> { });
+    }
+
+    /** Pages a walk reads ahead of the caller ({@link Builder#readAhead(int)}); 0 when off. */
+    public int readAhead() {
+        return pages.readAhead();
     }
 
     /** The keys the pager pages by, with the tiebreaker it appended. */
@@ -260,6 +267,34 @@ public final class JdbcKeysetPager<T> {
          */
         public Builder<T> pageSize(int rows) {
             this.options = options.withPageSize(rows);
+            return this;
+        }
+
+        /**
+         * Walks read up to {@code pages} pages ahead of the caller, 0 (off, the default) to 16: while
+         * the caller works on one page, the next is read on a reader thread of the walk's own (virtual
+         * where the JDK has virtual threads, else a daemon platform thread), on a second connection
+         * borrowed from the data source for that page only. At most {@code pages} pages are read or
+         * being read besides the one the caller holds, so a walk holds up to {@code pages + 1} pages
+         * in memory and borrows up to two connections at a time (the pool needs room for both).
+         *
+         * <p>What stays the same: the rows, their order, the page queries and their limits, every
+         * {@link KeysetWalk#resumeToken()}, and the errors (a failed page read ahead is reported when
+         * the caller reaches that page, as the {@link BatchwiseException} the walk reports without
+         * read-ahead, with the same token to resume from). What changes: a page is read up to
+         * {@code pages} pages before the caller gets to it, so it sees the rows committed at that
+         * earlier moment. Closing the walk (also an early exit, or a failure in the caller's code)
+         * stops the reader after the read in progress and returns when its thread has ended and its
+         * connection is back in the pool; an unclosed walk keeps its reader waiting. Single pages
+         * ({@link JdbcKeysetPager#page(String)}) are never read ahead.
+         *
+         * <p>It pays when the work per page takes about as long as reading the page, or the server is
+         * far away; see the measurements in the benchmark documentation.
+         *
+         * @throws IllegalArgumentException if {@code pages} is not between 0 and 16
+         */
+        public Builder<T> readAhead(int pages) {
+            this.options = options.withReadAhead(pages);
             return this;
         }
 

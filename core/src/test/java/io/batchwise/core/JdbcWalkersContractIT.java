@@ -24,3 +24,15 @@ class JdbcKeysetPagerContractIT extends WalkerContract {
         return new Opened<>(walk, Long::longValue, () -> { });
     }
 }
+
+/** {@link WalkerContract} for {@link JdbcKeysetPager} reading two pages ahead on a reader thread. */
+class JdbcKeysetPagerReadAheadContractIT extends WalkerContract {
+    @Override
+    protected Opened<Long> open(JdbcDriver driver, Order order) {
+        List<SortKey> keys = order.columns();
+        Walk<Long> walk = JdbcKeysetPager.select(schema.dataSource(driver), "id", r -> r.getLong(1)).from("tricky")
+                .orderBy(keys.get(0), keys.subList(1, keys.size()).toArray(SortKey[]::new)).pageSize(97).readAhead(2)
+                .open().walk();
+        return new Opened<>(walk, Long::longValue, () -> { });
+    }
+}

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.opentest4j.TestAbortedException;
 
+import io.batchwise.core.spi.ReadAhead;
+
 /**
  * Gives a test class its own {@link TestSchema} on the JVM's {@link MySqlServer} (resolve it as a
  * constructor, {@code @BeforeAll} or test method parameter), drops it after the class, and fails
- * a test that leaves a pooled connection borrowed (an unclosed walk). When the chosen server cannot
+ * a test that leaves a pooled connection borrowed (an unclosed walk) or a read-ahead reader thread
+ * running ({@link #readerThreads()}). When the chosen server cannot
  * exist here (Testcontainers without Docker) the whole class is disabled with the reason, so that
  * it is reported as skipped rather than as an aborted {@code @BeforeAll} that counts no tests.
  */
@@ -56,6 +59,22 @@ public final class MySqlServerExtension implements ExecutionCondition, BeforeAll
             throw new AssertionError(borrowed + " pooled connection(s) still borrowed after "
                     + context.getDisplayName() + ": a walk, statement or session was not closed");
         }
+        int readers = readerThreads();
+        if (readers > 0) {
+            throw new AssertionError(readers + " read-ahead reader thread(s) still running after "
+                    + context.getDisplayName() + ": a walk with readAhead was not closed, or its close did not wait"
+                    + " for its reader");
+        }
+    }
+
+    /**
+     * Read-ahead reader threads alive now: platform threads by name ({@link ReadAhead#THREAD_NAME}),
+     * or the readers still running (virtual threads, which the JDK does not list), whichever is more.
+     */
+    public static int readerThreads() {
+        long named = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(ReadAhead.THREAD_NAME) && t.isAlive()).count();
+        return (int) Math.max(named, ReadAhead.running());
     }
 
     @Override

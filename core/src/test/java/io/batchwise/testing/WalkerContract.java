@@ -23,7 +23,7 @@ import io.batchwise.core.Walk;
  * with duplicate key values, NULLs in a nullable key, mixed directions, strings equal under the
  * collation and microsecond timestamps, on tables of 0, 1 and 2,000 rows, with both drivers. The
  * expected order is the server's own {@code ORDER BY}. One subclass per walker: JdbcWalker and
- * JdbcKeysetPager in core, YieldPer and EntityPager in hibernate-integration.
+ * JdbcKeysetPager in core, YieldPer and EntityPager in hibernate-integration, and each again with read-ahead.
  */
 @ExtendWith(MySqlServerExtension.class)
 @Timeout(60)

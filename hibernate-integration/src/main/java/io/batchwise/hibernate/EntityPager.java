@@ -26,6 +26,7 @@ import io.batchwise.core.SortKey;
 import io.batchwise.core.spi.Arguments;
 import io.batchwise.core.spi.Failures;
 import io.batchwise.core.spi.KeysetPages;
+import io.batchwise.core.spi.KeysetQuery;
 import io.batchwise.hibernate.internal.EntityKeys;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
 import io.batchwise.hibernate.internal.EntityQueryCompiler;
@@ -101,6 +102,9 @@ import io.batchwise.hibernate.internal.EntityQueryCompiler;
  *       {@code TransactionTemplate} or a {@code @Transactional(REQUIRES_NEW)} method) and carry the
  *       page's {@link Page#nextToken()} to the next call; do not use {@link #forEachPage} there, it
  *       manages its own resource-local transactions.</li>
+ *   <li>Read-ahead ({@link Builder#readAhead(int)}, off by default): a walk reads its next pages on a
+ *       reader thread, each in a stateless session of its own, while the caller works on the page
+ *       before, and hands the entities over detached; what that changes is listed there.</li>
  *   <li>The pager is immutable and thread-safe; the walks and sessions it is given are not.</li>
  * </ul>
  *
@@ -201,7 +205,9 @@ public final class EntityPager<T> {
     /**
      * Every entity after the token's row (null: from the start), read one page at a time in the
      * caller's session; with a stateful session the persistence context is cleared after each page,
-     * so entities of earlier pages are detached (see {@link AfterBatch}). Close the walk.
+     * so entities of earlier pages are detached (see {@link AfterBatch}). Close the walk. With
+     * {@link Builder#readAhead(int)}, pages are read ahead in sessions of the walk's own and the
+     * entities are detached from the start (see there).
      */
     public KeysetWalk<T> walk(Session session, String token) {
         return walkIn(session, token);
@@ -214,7 +220,32 @@ public final class EntityPager<T> {
 
     private KeysetWalk<T> walkIn(SharedSessionContract session, String token) {
         open(session);
+        if (pages.readAhead() > 0) {
+            return pages.walk(token, this::readInOwnSession, () -> { });
+        }
         return pages.walk(token, reader(session), session instanceof Session stateful ? stateful::clear : () -> { });
+    }
+
+    /** Pages a walk reads ahead of the caller ({@link Builder#readAhead(int)}); 0 when off. */
+    public int readAhead() {
+        return pages.readAhead();
+    }
+
+    /**
+     * A page read ahead: in a stateless session of its own, closed before the page is handed over;
+     * read once more on a fresh connection when the first one was found dead (a pool hands out a
+     * killed connection it has not validated yet).
+     */
+    private KeysetQuery.Rows<T> readInOwnSession(boolean backward, List<Object> boundary, int limit, long rowsBefore) {
+        for (int attempt = 1; ; attempt++) {
+            try (StatelessSession own = factory.openStatelessSession()) {
+                return query.read(own, backward, boundary, limit, rowsBefore);
+            } catch (RuntimeException e) {
+                if (attempt > 1 || !Failures.connectionGone(Failures.classify(e))) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@link #walk(Session, String)} on a JPA entity manager backed by Hibernate. */
@@ -431,6 +462,40 @@ public final class EntityPager<T> {
          */
         public Builder<E, T> pageSize(int rows) {
             this.options = options.withPageSize(rows);
+            return this;
+        }
+
+        /**
+         * Walks read up to {@code pages} pages ahead of the caller, 0 (off, the default) to 16: while
+         * the caller works on one page, the next is read on a reader thread of the walk's own (virtual
+         * where the JDK has virtual threads, else a daemon platform thread), in a
+         * {@link StatelessSession} of its own opened from the pager's factory for that page only (its
+         * own connection, in autocommit), and handed over detached. At most {@code pages} pages are read
+         * or being read besides the one the caller holds, so a walk holds up to {@code pages + 1} pages
+         * in memory and uses a second connection while it reads (the pool needs room for it beside the
+         * caller's).
+         *
+         * <p>What the caller gives up, for a walk with read-ahead ({@link EntityPager#walk}): the
+         * session passed to the walk does not read the pages. Its entities never enter that session's
+         * persistence context (nothing is cleared there either), so they are detached: changes to them
+         * are not saved (use {@code merge}, or {@link EntityPager#forEachPage}), and an uninitialised
+         * lazy association or collection cannot be loaded (fetch what the work needs in the query, or
+         * page a {@link #select(String, Class) projection}); the reads are not part of the caller's
+         * transaction, and a page is read up to {@code pages} pages before the caller gets to it, so
+         * it sees the rows committed at that earlier moment. A page whose connection was found dead is
+         * read once more on a fresh one, as {@code JdbcKeysetPager}'s pages are.
+         *
+         * <p>What stays the same: the entities, their order, the page queries, every
+         * {@link KeysetWalk#resumeToken()} and the errors (a failed page is reported when the caller
+         * reaches it, with the same token to resume from). Closing the walk (also an early exit, or a
+         * failure in the caller's code) stops the reader after the read in progress and returns when
+         * its thread has ended and its session is closed. Single pages and {@link EntityPager#forEachPage}
+         * are never read ahead.
+         *
+         * @throws IllegalArgumentException if {@code pages} is not between 0 and 16
+         */
+        public Builder<E, T> readAhead(int pages) {
+            this.options = options.withReadAhead(pages);
             return this;
         }
 

@@ -24,6 +24,7 @@ import io.batchwise.core.FetchPlan;
 import io.batchwise.core.StreamingBuilder;
 import io.batchwise.core.Walk;
 import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.ReadAhead;
 import io.batchwise.hibernate.internal.StreamingQueryWalk;
 
 /**
@@ -80,6 +81,10 @@ import io.batchwise.hibernate.internal.StreamingQueryWalk;
  *       connection) and close the session. Closing a streaming walk before its last row asks the
  *       server to stop the query ({@code KILL QUERY} from a short-lived side connection) instead of
  *       reading the rest of the result; the session and its transaction stay usable.</li>
+ *   <li>Read-ahead ({@link Builder#readAhead(int)}, off by default): for read-only walks, the next
+ *       batches are hydrated on a reader thread in a stateless session and on a connection of their
+ *       own while the caller works, and handed over detached; what that gives up and what it refuses
+ *       is listed there.</li>
  *   <li>Not thread-safe, like the session it walks.</li>
  * </ul>
  */
@@ -134,19 +139,19 @@ public final class YieldPer {
                     + " to another session (" + contract.getSession() + ", not " + session + "); create the query"
                     + " on the session you pass, or pass the query's own session");
         }
-        return new Builder<>(session, s -> query, "selection query");
+        return new Builder<>(session, s -> query, "selection query", false);
     }
 
     private static <T> Builder<T> forCriteria(SharedSessionContract session, CriteriaQuery<T> criteria) {
         Arguments.notNull("criteria", criteria, "pass the CriteriaQuery to walk");
-        return new Builder<>(session, s -> s.createSelectionQuery(criteria), "criteria query");
+        return new Builder<>(session, s -> s.createSelectionQuery(criteria), "criteria query", true);
     }
 
     private static <T> Builder<T> forString(SharedSessionContract session, String parameter, String hql,
             Class<T> rowType) {
         Arguments.notBlank(parameter, hql, "pass the HQL/JPQL select to walk, e.g. \"from Order\"");
         Arguments.notNull("rowType", rowType, "pass the class of the rows, e.g. Order.class or Object[].class");
-        return new Builder<>(session, s -> selection(s, parameter, hql, rowType), hql);
+        return new Builder<>(session, s -> selection(s, parameter, hql, rowType), hql, true);
     }
 
     /** The query for {@code hql}, with Hibernate's refusals of a non-select or a wrong row type naming the parameter. */
@@ -189,13 +194,17 @@ public final class YieldPer {
         private final String description;
         private final Map<String, Object> named = new LinkedHashMap<>();
         private final Map<Integer, Object> positional = new LinkedHashMap<>();
+        private final boolean portable;
         private AfterBatch afterBatch = AfterBatch.CLEAR;
+        private int readAhead;
 
+        /** @param portable whether {@code queryFactory} can create the query in another session (not a SelectionQuery) */
         Builder(SharedSessionContract session, Function<SharedSessionContract, SelectionQuery<T>> queryFactory,
-                String description) {
+                String description, boolean portable) {
             this.session = session;
             this.queryFactory = queryFactory;
             this.description = description;
+            this.portable = portable;
         }
 
         /** Binds a named parameter ({@code :name}). */
@@ -220,6 +229,41 @@ public final class YieldPer {
         }
 
         /**
+         * Hydrates up to {@code batches} batches ahead of the caller, 0 (off, the default) to 16: a
+         * reader thread of the walk's own (virtual where the JDK has virtual threads, else a daemon
+         * platform thread) runs the query in a {@link StatelessSession} of its own, opened from the
+         * walk's session factory, on a connection of its own, and hands each batch over as detached
+         * entities while the caller works on the batch before. At most {@code batches} batches are
+         * read or being read besides the one the caller holds, so up to {@code batches + 1} batches are
+         * in memory, and the walk uses a second connection (the pool needs room for it).
+         *
+         * <p>For read-only walks. What the caller gives up: the rows are not loaded into the walk's
+         * session, so its entities are detached from the start (changes to them are not saved; use
+         * {@code merge}, or a keyset walk with a transaction per page), an uninitialised lazy
+         * association or collection cannot be loaded (fetch what the loop needs in the query), the
+         * walk's session is neither read with nor cleared (whatever non-flushing {@link AfterBatch}),
+         * and the query runs outside the caller's transaction (in autocommit, one statement: one
+         * consistent snapshot). Refused when {@link #open()} is called, before any SQL: a flushing
+         * {@link AfterBatch} and {@link ConnectionUse#SHARED} (both need the rows managed by the walk's
+         * session), and a walk of a {@link SelectionQuery} built by the caller (it belongs to the
+         * caller's session; pass the HQL or criteria query instead). What the caller gains besides the
+         * overlap: the walk's own session and connection stay free for other statements during the
+         * walk, also with MySQL Connector/J's streaming.
+         *
+         * <p>What stays the same: the rows and their order, the streaming fetch, the errors (a failure
+         * of the reader reaches the caller after the rows read before it, as the same
+         * {@link BatchwiseException}), and closing early stops the query on the server. Closing the
+         * walk (also an early exit, or a failure in the caller's code) stops the reader and returns
+         * when its thread has ended and its session is closed.
+         *
+         * @throws IllegalArgumentException if {@code batches} is not between 0 and 16
+         */
+        public Builder<T> readAhead(int batches) {
+            this.readAhead = ReadAhead.checked("readAhead", batches);
+            return this;
+        }
+
+        /**
          * Validates the options, runs the query and returns the open walk; close it.
          *
          * @throws IllegalStateException    if the session is closed, or another walk streams on its connection
@@ -237,6 +281,9 @@ public final class YieldPer {
                         + afterBatch + "; a stateless session keeps no persistence context to flush or detach,"
                         + " write with session.update()/insert() instead (and ConnectionUse.SHARED)");
             }
+            if (readAhead > 0) {
+                return openAhead();
+            }
             ConnectionUse use = afterBatch.flushes() ? ConnectionUse.SHARED : options().connectionUse();
             if (use == ConnectionUse.SHARED && !session.getTransaction().isActive()) {
                 throw new IllegalStateException("A walk that shares its connection (" + (afterBatch.flushes()
@@ -246,6 +293,29 @@ public final class YieldPer {
             }
             return StreamingQueryWalk.open(session, queryFactory, description, named, positional, options(),
                     afterBatch, use);
+        }
+
+        private Walk<T> openAhead() {
+            String detached = "; with readAhead the rows are read in a StatelessSession of the reader's own and handed"
+                    + " over detached, so the walk's session never manages them";
+            if (afterBatch.flushes()) {
+                throw new IllegalArgumentException("afterBatch must not flush with readAhead(" + readAhead + "), was "
+                        + afterBatch + detached + " and a flush would write nothing. Change entities in a keyset walk"
+                        + " with a transaction per page (EntityPager.forEachPage), or drop readAhead");
+            }
+            if (options().connectionUse() == ConnectionUse.SHARED) {
+                throw new IllegalArgumentException("connectionUse must be EXCLUSIVE with readAhead(" + readAhead
+                        + "), was SHARED" + detached + " and lazy loading into it cannot happen. Fetch what the loop"
+                        + " needs in the query (join fetch), or drop readAhead");
+            }
+            if (!portable) {
+                throw new IllegalArgumentException("readAhead needs the query as HQL/JPQL or criteria, but a"
+                        + " SelectionQuery was passed; it belongs to the session that created it, and the reader runs"
+                        + " the query in a session of its own. Pass the HQL and its parameters"
+                        + " (YieldPer.query(session, hql, type).parameter(...)) or the CriteriaQuery, or drop readAhead");
+            }
+            return StreamingQueryWalk.openAhead(((SharedSessionContractImplementor) session).getFactory(),
+                    queryFactory, description, named, positional, options(), readAhead);
         }
     }
 }

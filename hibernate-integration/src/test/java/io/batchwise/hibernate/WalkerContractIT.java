@@ -52,3 +52,21 @@ class EntityPagerContractIT extends HibernateWalkerContract {
                 .pageSize(97).open().walk(session, null);
     }
 }
+
+class EntityPagerReadAheadContractIT extends HibernateWalkerContract {
+    @Override
+    Walk<Tricky> open(Session session, Order order) {
+        List<SortKey> keys = order.attributes();
+        return EntityPager.of(session.getSessionFactory(), Tricky.class)
+                .orderBy(keys.get(0), keys.subList(1, keys.size()).toArray(SortKey[]::new))
+                .pageSize(97).readAhead(1).open().walk(session, null);
+    }
+}
+
+class YieldPerReadAheadContractIT extends HibernateWalkerContract {
+    @Override
+    Walk<Tricky> open(Session session, Order order) {
+        return YieldPer.query(session, "from Tricky e order by " + order.hql(), Tricky.class).batchSize(97).readAhead(2)
+                .open();
+    }
+}

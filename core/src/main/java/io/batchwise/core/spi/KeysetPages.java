@@ -24,11 +24,13 @@ public final class KeysetPages {
     /**
      * The options a pager's builder collects, each checked when set.
      *
-     * @param secret the token signing secret, or null for unsigned tokens
+     * @param secret    the token signing secret, or null for unsigned tokens
+     * @param readAhead pages a walk reads ahead of the caller on a second connection, 0 (off) to
+     *                  {@value ReadAhead#MAX}
      */
-    public record Options(int pageSize, byte[] secret, int maxTokenChars) {
-        /** The defaults: 1,000-row pages, unsigned tokens of up to 2,048 characters. */
-        public static final Options DEFAULTS = new Options(DEFAULT_PAGE_SIZE, null, DEFAULT_MAX_TOKEN_CHARS);
+    public record Options(int pageSize, byte[] secret, int maxTokenChars, int readAhead) {
+        /** The defaults: 1,000-row pages, unsigned tokens of up to 2,048 characters, no read-ahead. */
+        public static final Options DEFAULTS = new Options(DEFAULT_PAGE_SIZE, null, DEFAULT_MAX_TOKEN_CHARS, 0);
 
         /** These options with {@code rows} per page, 1 to {@value KeysetPages#MAX_PAGE_SIZE}. */
         public Options withPageSize(int rows) {
@@ -37,12 +39,12 @@ public final class KeysetPages {
                 throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
                         + "; a page is held in memory whole: walk() reads any number of rows page by page");
             }
-            return new Options(rows, secret, maxTokenChars);
+            return new Options(rows, secret, maxTokenChars, readAhead);
         }
 
         /** These options with tokens signed under {@code secret} (at least 16 bytes, copied). */
         public Options withTokenSecret(byte[] secret) {
-            return new Options(pageSize, ResumeTokens.checkSecret("secret", secret), maxTokenChars);
+            return new Options(pageSize, ResumeTokens.checkSecret("secret", secret), maxTokenChars, readAhead);
         }
 
         /** These options with tokens of at most {@code chars} characters, 64 to 4,096. */
@@ -52,7 +54,12 @@ public final class KeysetPages {
                         + ResumeTokens.DEFAULT_MAX_CHARS + "], was " + chars + "; a token with a few keys takes 40 to"
                         + " 120 characters");
             }
-            return new Options(pageSize, secret, chars);
+            return new Options(pageSize, secret, chars, readAhead);
+        }
+
+        /** These options with walks reading {@code pages} pages ahead, 0 (off) to {@value ReadAhead#MAX}. */
+        public Options withReadAhead(int pages) {
+            return new Options(pageSize, secret, maxTokenChars, ReadAhead.checked("readAhead", pages));
         }
     }
 
@@ -69,6 +76,7 @@ public final class KeysetPages {
     }
 
     private final int pageSize;
+    private final int readAhead;
     private final ResumeTokens.Codec tokens;
     private final int keyCount;
     private final Consumer<List<Object>> valueCheck;
@@ -80,6 +88,7 @@ public final class KeysetPages {
      */
     public KeysetPages(Options options, byte[] fingerprint, int keyCount, Consumer<List<Object>> valueCheck) {
         this.pageSize = options.pageSize();
+        this.readAhead = options.readAhead();
         this.tokens = new ResumeTokens.Codec(fingerprint, options.secret(), options.maxTokenChars());
         this.keyCount = keyCount;
         this.valueCheck = valueCheck;
@@ -87,6 +96,11 @@ public final class KeysetPages {
 
     public int pageSize() {
         return pageSize;
+    }
+
+    /** Pages a walk reads ahead of the caller; 0 when walks read each page when the caller needs it. */
+    public int readAhead() {
+        return readAhead;
     }
 
     /**
@@ -114,23 +128,92 @@ public final class KeysetPages {
 
     /**
      * Every row after the position of {@code token} (null: from the start), one page at a time;
-     * {@code endOfPage} runs after the caller has had a page's rows, before the next is read.
+     * {@code endOfPage} runs after the caller has had a page's rows, before the next is read. With
+     * {@link #readAhead()} pages, {@code reader} runs on a reader thread of its own ({@link ReadAhead})
+     * while the caller works on the page before: it must then read on a connection of its own.
      *
      * @throws IllegalArgumentException if the token is refused or leads backward
      */
     public <T> KeysetWalk<T> walk(String token, Reader<T> reader, Runnable endOfPage) {
         List<Object> start = forwardStart(token);
-        return new PagedWalk<>(new PagedWalk.Pages<T>() {
-            @Override
-            public KeysetQuery.Rows<T> read(List<Object> after, int limit, long rowsBefore) {
-                return reader.read(false, after, limit, rowsBefore);
-            }
+        PagedWalk.Pages<T> pages = readAhead > 0 ? new AheadPages<>(reader, start, pageSize, readAhead, endOfPage)
+                : new PagedWalk.Pages<T>() {
+                    @Override
+                    public KeysetQuery.Rows<T> read(List<Object> after, int limit, long rowsBefore) {
+                        return reader.read(false, after, limit, rowsBefore);
+                    }
 
-            @Override
-            public void endOfPage() {
-                endOfPage.run();
+                    @Override
+                    public void endOfPage() {
+                        endOfPage.run();
+                    }
+                };
+        return new PagedWalk<>(pages, pageSize, start, token, this::forwardToken);
+    }
+
+    /**
+     * The pages of a forward walk read by a {@link ReadAhead} thread, in the order and with the
+     * boundaries, limits and row counts the walk itself would read them.
+     */
+    private static final class AheadPages<T> implements PagedWalk.Pages<T> {
+        private final Reader<T> reader;
+        private final int limit;
+        private final Runnable endOfPage;
+        private final ReadAhead<KeysetQuery.Rows<T>> ahead;
+        private List<Object> boundary;
+        private long rowsBefore;
+        private boolean last;
+
+        AheadPages(Reader<T> reader, List<Object> start, int limit, int pages, Runnable endOfPage) {
+            this.reader = reader;
+            this.boundary = start;
+            this.limit = limit;
+            this.endOfPage = endOfPage;
+            this.ahead = new ReadAhead<>(new ReadAhead.Source<>() {
+                @Override
+                public KeysetQuery.Rows<T> next() {
+                    return nextPage();
+                }
+
+                @Override
+                public void close() {
+                    // nothing held: the reader returns each page's connection before the page is handed over
+                }
+            }, pages);
+        }
+
+        /** On the reader's thread. */
+        private KeysetQuery.Rows<T> nextPage() {
+            if (last) {
+                return null;
             }
-        }, pageSize, start, token, this::forwardToken);
+            KeysetQuery.Rows<T> rows = reader.read(false, boundary, limit, rowsBefore);
+            rowsBefore += rows.size();
+            last = rows.size() < limit;
+            if (!last) {
+                boundary = rows.keys().get(rows.size() - 1);
+            }
+            return rows;
+        }
+
+        @Override
+        public KeysetQuery.Rows<T> read(List<Object> after, int pageLimit, long handedOut) {
+            KeysetQuery.Rows<T> rows = ahead.take();
+            if (rows == null) {
+                throw new IllegalStateException("read past the last page: the walk asked for a page after a short one");
+            }
+            return rows;
+        }
+
+        @Override
+        public void endOfPage() {
+            endOfPage.run();
+        }
+
+        @Override
+        public void close() {
+            ahead.close();
+        }
     }
 
     /**

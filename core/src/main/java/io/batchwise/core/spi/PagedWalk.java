@@ -25,6 +25,10 @@ public final class PagedWalk<T> extends AbstractWalk<T> implements KeysetWalk<T>
         /** Called after the caller has had every row of a page, before the next page is read. */
         default void endOfPage() {
         }
+
+        /** Called once when the walk ends, is closed or fails: release what reading pages holds. */
+        default void close() {
+        }
     }
 
     private final Pages<T> pages;
@@ -102,5 +106,6 @@ public final class PagedWalk<T> extends AbstractWalk<T> implements KeysetWalk<T>
     @Override
     protected void release() {
         page = null;
+        pages.close();
     }
 }

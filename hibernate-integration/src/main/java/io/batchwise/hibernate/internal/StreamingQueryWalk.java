@@ -1,6 +1,8 @@
 package io.batchwise.hibernate.internal;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -10,7 +12,9 @@ import org.hibernate.ConnectionReleaseMode;
 import org.hibernate.ScrollMode;
 import org.hibernate.ScrollableResults;
 import org.hibernate.Session;
+import org.hibernate.SessionFactory;
 import org.hibernate.SharedSessionContract;
+import org.hibernate.StatelessSession;
 import org.hibernate.engine.jdbc.spi.JdbcCoordinator;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.EntityKey;
@@ -22,6 +26,9 @@ import org.hibernate.query.SelectionQuery;
 import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
 import io.batchwise.core.StreamingOptions;
+import io.batchwise.core.Walk;
+import io.batchwise.core.spi.ReadAhead;
+import io.batchwise.core.spi.ReadAheadWalk;
 import io.batchwise.core.spi.StreamingResource;
 import io.batchwise.core.spi.StreamingWalk;
 import io.batchwise.hibernate.AfterBatch;
@@ -86,6 +93,63 @@ public final class StreamingQueryWalk<T> extends StreamingWalk<T> {
         } catch (RuntimeException e) {
             throw resource.openFailed(e, options.batchSize());
         }
+    }
+
+    /**
+     * Opens a read-ahead walk: the query runs in a {@link StatelessSession} of its own, opened here
+     * (so that a refusal or a failure to open is thrown by the caller's {@code open()}, as without
+     * read-ahead), and a {@link ReadAhead} reader hydrates {@code readAhead} batches ahead of the caller
+     * and hands them over detached. The reader closes the walk and the session on its own thread.
+     */
+    public static <T> Walk<T> openAhead(SessionFactory factory,
+            Function<SharedSessionContract, SelectionQuery<T>> queryFactory, String description,
+            Map<String, Object> named, Map<Integer, Object> positional, StreamingOptions options, int readAhead) {
+        StatelessSession own = factory.openStatelessSession();
+        Walk<T> rows;
+        try {
+            rows = open(own, queryFactory, description, named, positional, options, AfterBatch.CLEAR,
+                    ConnectionUse.EXCLUSIVE);
+        } catch (RuntimeException e) {
+            try {
+                own.close();
+            } catch (RuntimeException secondary) {
+                e.addSuppressed(secondary);
+            }
+            throw e;
+        }
+        int batchSize = options.batchSize();
+        ReadAhead.Source<List<T>> batches = new ReadAhead.Source<>() {
+            private RuntimeException pending;
+
+            @Override
+            public List<T> next() {
+                if (pending != null) {
+                    throw pending;
+                }
+                List<T> batch = new ArrayList<>(Math.min(batchSize, 10_000));
+                try {
+                    while (batch.size() < batchSize && rows.hasNext()) {
+                        batch.add(rows.next());
+                    }
+                } catch (RuntimeException e) {
+                    if (batch.isEmpty()) {
+                        throw e;
+                    }
+                    pending = e; // the rows read before the failure first, as a walk without read-ahead hands them
+                }
+                return batch.isEmpty() ? null : batch;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    rows.close();
+                } finally {
+                    own.close();
+                }
+            }
+        };
+        return new ReadAheadWalk<>(batchSize, new ReadAhead<>(batches, readAhead));
     }
 
     private static JdbcCoordinator jdbc(SharedSessionContract session) {

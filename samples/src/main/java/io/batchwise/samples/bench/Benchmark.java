@@ -52,8 +52,10 @@ public final class Benchmark {
 
     /** Runs the plan; returns the exit status (1 when checksums disagree). */
     static final class Harness {
+        private static final java.util.regex.Pattern HOST_PORT = java.util.regex.Pattern.compile("//([^/:]+):([0-9]+)/");
         private final Options options;
         private final Map<Long, Long> expectedChecksums = new LinkedHashMap<>();
+        private final Map<Double, LatencyRelay> relays = new LinkedHashMap<>();
         private SampleServer server;
 
         Harness(Options options) {
@@ -83,20 +85,39 @@ public final class Benchmark {
 
             List<Method> methods = options.scale() > 0 ? options.scaleMethods() : options.methods();
             List<Run> runs = new ArrayList<>();
-            for (long n : sizes) {
-                for (int rep = 1; rep <= options.reps(); rep++) {
-                    // Interleaved: every method once per repetition, the order rotated each time.
-                    for (int i = 0; i < methods.size(); i++) {
-                        Method method = methods.get((i + rep - 1) % methods.size());
-                        runs.add(walk(method, n, rep));
+            try {
+                for (double latency : options.latencies()) {
+                    if (latency > 0) {
+                        relays.put(latency, new LatencyRelay(serverHost(), serverPort(), latency));
+                        env.put("roundTripMs@" + Report.latency(latency), roundTrip(latency, options.rows()));
                     }
-                    if (options.scale() == 0) {
-                        for (Method method : methods) {
-                            if (method.pageProbed()) {
-                                runs.add(child(method, n, rep, "pages"));
+                }
+                if (!relays.isEmpty()) {
+                    env.put("roundTripMs@0", roundTrip(0, options.rows()));
+                }
+                for (long n : sizes) {
+                    for (int rep = 1; rep <= options.reps(); rep++) {
+                        for (double latency : options.latencies()) {
+                            for (Work work : options.works()) {
+                                // Interleaved: every method once per repetition, the order rotated each time.
+                                for (int i = 0; i < methods.size(); i++) {
+                                    Method method = methods.get((i + rep - 1) % methods.size());
+                                    runs.add(walk(method, n, rep, latency, work));
+                                }
+                                if (options.scale() == 0 && work == options.works().get(0)) {
+                                    for (Method method : methods) {
+                                        if (method.pageProbed()) {
+                                            runs.add(child(method, n, rep, "pages", latency, work));
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
+                }
+            } finally {
+                for (LatencyRelay relay : relays.values()) {
+                    relay.close();
                 }
             }
             env.put("loadAverageAtEnd", Environment.loadAverage());
@@ -112,7 +133,13 @@ public final class Benchmark {
             String prefix = options.scale() > 0 ? "scaling" : "results";
             Report report = new Report(options, env, runs, disagreements);
             report.write(options.out(), prefix);
-            Charts.write(options.out(), prefix, options, runs);
+            // the charts show the first latency and work (the only ones unless -Dlatency / -Dwork list more)
+            String base = Report.variant(options.latencies().get(0), options.works().get(0));
+            Charts.write(options.out(), prefix, options, runs.stream().filter(r -> Report.variant(r).equals(base))
+                    .toList());
+            if (options.latencies().size() * options.works().size() > 1) {
+                Charts.readAhead(options.out().resolve(prefix + "-read-ahead.png"), runs);
+            }
             System.out.println();
             System.out.println(Files.readString(options.out().resolve(prefix + ".md"), StandardCharsets.UTF_8));
             System.out.println("written to " + options.out());
@@ -126,6 +153,47 @@ public final class Benchmark {
 
         private String url(long n) {
             return server.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, schema(n));
+        }
+
+        /** The URL of schema {@code n} through the relay of {@code latency} (direct for 0). */
+        private String url(long n, double latency) {
+            String direct = url(n);
+            if (latency == 0) {
+                return direct;
+            }
+            return HOST_PORT.matcher(direct).replaceFirst("//127.0.0.1:" + relays.get(latency).port() + "/");
+        }
+
+        private String serverHost() {
+            java.util.regex.Matcher m = HOST_PORT.matcher(url(options.rows()));
+            if (!m.find()) {
+                throw new IllegalStateException("no host:port in " + url(options.rows()));
+            }
+            return m.group(1);
+        }
+
+        private int serverPort() {
+            java.util.regex.Matcher m = HOST_PORT.matcher(url(options.rows()));
+            if (!m.find()) {
+                throw new IllegalStateException("no host:port in " + url(options.rows()));
+            }
+            return Integer.parseInt(m.group(2));
+        }
+
+        /** The median of 200 {@code SELECT 1} round trips at {@code latency}, in ms: what the relay really adds. */
+        private String roundTrip(double latency, long n) throws SQLException {
+            try (Connection c = java.sql.DriverManager.getConnection(url(n, latency), server.user(), server.password());
+                    Statement s = c.createStatement()) {
+                double[] ms = new double[200];
+                for (int i = 0; i < ms.length; i++) {
+                    long start = System.nanoTime();
+                    try (java.sql.ResultSet r = s.executeQuery("SELECT 1")) {
+                        r.next();
+                    }
+                    ms[i] = (System.nanoTime() - start) / 1e6;
+                }
+                return String.format(java.util.Locale.ROOT, "%.3f", Report.median(ms));
+            }
         }
 
         private static String schema(long n) {
@@ -150,17 +218,20 @@ public final class Benchmark {
             }
         }
 
-        private Run walk(Method method, long n, int rep) throws IOException, InterruptedException {
-            Run run = child(method, n, rep, "walk");
-            System.out.printf("%-22s n=%,d rep %d: %-7s %,9d rows %8.2f s %,10.0f rows/s peak %5s MB live %5s MB retained %5s MB%s%n",
-                    method.id, n, rep, run.outcome(), run.rows(), run.wallMs() / 1000.0, run.rowsPerSecond(),
+        private Run walk(Method method, long n, int rep, double latency, Work work)
+                throws IOException, InterruptedException {
+            Run run = child(method, n, rep, "walk", latency, work);
+            System.out.printf("%-32s %-18s n=%,d rep %d: %-7s %,9d rows %8.2f s %,10.0f rows/s peak %5s MB live %5s MB retained %5s MB%s%n",
+                    method.id, Report.variant(run), n, rep, run.outcome(), run.rows(), run.wallMs() / 1000.0, run.rowsPerSecond(),
                     run.text("peakUsedMb"), run.text("peakLiveMb"), run.text("retainedEndMb"),
                     run.ok() || run.outcome().equals("capped") ? "" : "  (" + abbreviate(run.text("error")) + ")");
             return run;
         }
 
-        private Run child(Method method, long n, int rep, String mode) throws IOException, InterruptedException {
-            String name = method.id.replace('+', '-') + "-" + n + "-" + mode + "-" + rep;
+        private Run child(Method method, long n, int rep, String mode, double latency, Work work)
+                throws IOException, InterruptedException {
+            String name = method.id.replace('+', '-') + "-" + n + "-" + mode + "-" + rep + "-latency"
+                    + Report.latency(latency) + "-work-" + work.id().replace(':', '_').replace('+', '_');
             Path log = options.logs().resolve(name + ".log");
             Path trace = options.logs().resolve(name + ".heap.csv");
             List<String> command = new ArrayList<>();
@@ -175,7 +246,8 @@ public final class Benchmark {
             command.add("-Dorg.jboss.logging.provider=slf4j");
             command.add("-Dbench.method=" + method.id);
             command.add("-Dbench.mode=" + mode);
-            command.add("-Dbench.url=" + url(n));
+            command.add("-Dbench.url=" + url(n, latency));
+            command.add("-Dbench.work=" + work.id());
             command.add("-Dbench.user=" + server.user());
             command.add("-Dbench.rows=" + n);
             command.add("-Dbench.offsetCapSeconds=" + options.offsetCapSeconds());
@@ -206,6 +278,8 @@ public final class Benchmark {
                 }
             }
             fields.put("loadAverage", load);
+            fields.put("latencyMs", Report.latency(latency));
+            fields.put("work", work.id());
             return new Run(method, n, rep, mode, fields, log, mode.equals("walk") && Files.exists(trace) ? trace : null);
         }
 
@@ -256,6 +330,12 @@ public final class Benchmark {
             }
             if (options.offsetCapSeconds() != 60) {
                 c.append(" -DoffsetCap=").append(options.offsetCapSeconds());
+            }
+            if (!options.latencies().equals(List.of(0.0))) {
+                c.append(" -Dlatency=").append(String.join(",", options.latencies().stream().map(Report::latency).toList()));
+            }
+            if (!options.works().equals(List.of(Work.NONE))) {
+                c.append(" -Dwork=").append(String.join(",", options.works().stream().map(Work::id).toList()));
             }
             if (!options.childJvmArgs().isEmpty()) {
                 c.append(" -DchildJvmArgs=\"").append(String.join(" ", options.childJvmArgs())).append('"');

@@ -40,6 +40,49 @@ final class Charts {
         }
     }
 
+    /**
+     * Median wall time of every read-ahead method and of the same walk without it, per latency and work
+     * (one group of bars per variant), at the first table size.
+     */
+    static void readAhead(Path file, List<Run> runs) throws IOException {
+        List<Report.Summary> summaries = Report.summaries(runs);
+        if (summaries.isEmpty()) {
+            return;
+        }
+        long n = summaries.get(0).tableRows();
+        List<String> variants = summaries.stream().filter(s -> s.tableRows() == n).map(Report.Summary::variant)
+                .distinct().toList();
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH + 200).height(HEIGHT)
+                .title(String.format(Locale.ROOT, "Read-ahead: median time of a walk of %,d rows, by latency per"
+                        + " direction and work per row", n))
+                .xAxisTitle("latency / work per row").yAxisTitle("seconds").build();
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
+        chart.getStyler().setXAxisLabelRotation(20);
+        boolean added = false;
+        for (Method method : Method.values()) {
+            boolean relevant = method.withoutReadAhead() != null || method == Method.SCROLL_CLEAR
+                    || java.util.Arrays.stream(Method.values()).anyMatch(m -> m.withoutReadAhead() == method);
+            if (!relevant) {
+                continue;
+            }
+            List<Number> seconds = new ArrayList<>();
+            boolean measured = false;
+            for (String variant : variants) {
+                Report.Summary s = summaries.stream().filter(x -> x.method() == method && x.tableRows() == n
+                        && x.variant().equals(variant) && !x.measured().isEmpty()).findFirst().orElse(null);
+                seconds.add(s == null ? 0 : s.medianWallSeconds());
+                measured |= s != null;
+            }
+            if (measured) {
+                chart.addSeries(method.id, variants, seconds);
+                added = true;
+            }
+        }
+        if (added) {
+            save(chart, file);
+        }
+    }
+
     private static void rowsPerSecond(Path file, List<Report.Summary> summaries, long n, Options options) throws IOException {
         List<String> names = new ArrayList<>();
         List<Number> rates = new ArrayList<>();

@@ -22,12 +22,15 @@ enum Method {
     STATELESS_SCROLL("stateless-scroll", "hand-written StatelessSession.scroll(FORWARD_ONLY), setFetchSize(Integer.MIN_VALUE)", false),
     YIELD_PER_SESSION("yieldPer-session", "Batchwise yieldPer on a Session, batchSize 1000, AfterBatch.CLEAR", false),
     YIELD_PER_STATELESS("yieldPer-stateless", "Batchwise yieldPer on a StatelessSession, batchSize 1000", false),
+    YIELD_PER_READ_AHEAD("yieldPer-readAhead", "Batchwise yieldPer on a Session, batchSize 1000, readAhead(1): the next batch hydrated in a StatelessSession of its own, entities handed over detached", false),
     KEYED_RESULT_LIST("getKeyedResultList", "Hibernate 7 getKeyedResultList(KeyedPage) by id, 1000-row pages, clear() per page", true),
     KEYSET_HQL("keyset-hql", "hand-written HQL keyset by id (where id > :last order by id, 1000 rows), clear() per page", true),
     OFFSET("offset", "OFFSET paging (setFirstResult/setMaxResults, 1000 rows), clear() per page; capped in time", true),
     KEYSET_PAGER("batchwise-keyset", "Batchwise EntityPager by id on a Session, 1000-row pages, walk() (clear() per page)", true),
     KEYSET_PAGER_CREATED("batchwise-keyset-created", "Batchwise EntityPager by createdAt (non-unique; id appended), 1000-row pages, walk()", true),
-    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true);
+    KEYSET_PAGER_READ_AHEAD("batchwise-keyset-readAhead", "Batchwise EntityPager by id, 1000-row pages, readAhead(1): the next page read in a StatelessSession of its own", true),
+    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true),
+    KEYSET_JDBC_READ_AHEAD("batchwise-keyset-jdbc-readAhead", "Batchwise JdbcKeysetPager by id, 1000-row pages, readAhead(1): the next page read on a second connection", true);
 
     /** Page size of every paged method, and batch size of every batched one. */
     static final int PAGE = 1_000;
@@ -46,6 +49,16 @@ enum Method {
     boolean pageProbed() {
         return this == OFFSET || this == KEYSET_HQL || this == KEYED_RESULT_LIST || this == KEYSET_PAGER
                 || this == KEYSET_JDBC;
+    }
+
+    /** The same walk without read-ahead, for a read-ahead method; null for the others. */
+    Method withoutReadAhead() {
+        return switch (this) {
+            case YIELD_PER_READ_AHEAD -> YIELD_PER_SESSION;
+            case KEYSET_PAGER_READ_AHEAD -> KEYSET_PAGER;
+            case KEYSET_JDBC_READ_AHEAD -> KEYSET_JDBC;
+            default -> null;
+        };
     }
 
     static Method byId(String id) {

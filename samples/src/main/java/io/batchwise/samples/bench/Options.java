@@ -24,10 +24,14 @@ import java.util.Set;
  * @param dataDir      the embedded server's kept data directory ({@code -Dbench.dataDir})
  * @param logs         the children's logs, heap traces and JFR recordings (under {@code target/}, never in {@code out})
  * @param timeoutSeconds a child still running after this is killed and recorded as a timeout
+ * @param latencies    network latencies to run every method at, milliseconds per direction added by a
+ *                     {@link LatencyRelay} ({@code -Dlatency}, comma-separated, default {@code 0}: a direct connection)
+ * @param works        the work per row to run every method with ({@code -Dwork}, comma-separated {@link Work}
+ *                     forms, default {@code none})
  */
 record Options(long rows, int reps, String heap, List<Method> methods, int scale, List<Method> scaleMethods,
         long offsetCapSeconds, List<String> childJvmArgs, Set<Method> jfr, Path out, Path dataDir,
-        Path logs, long timeoutSeconds) {
+        Path logs, long timeoutSeconds, List<Double> latencies, List<Work> works) {
 
     static final List<Method> DEFAULT_SCALE_METHODS = List.of(Method.JDBC_STREAM, Method.SCROLL_CLEAR,
             Method.YIELD_PER_SESSION, Method.YIELD_PER_STATELESS, Method.KEYSET_PAGER, Method.KEYSET_JDBC,
@@ -71,8 +75,27 @@ record Options(long rows, int reps, String heap, List<Method> methods, int scale
                 Files.isDirectory(root.resolve("samples")) ? "samples/target" : "target").toString()));
         Path dataDir = Path.of(text("bench.dataDir", work.resolve("bench-db").toString())).toAbsolutePath();
         long timeout = Long.parseLong(text("bench.timeout", Long.toString(offsetCap + 1_800)));
+        List<Double> latencies = new ArrayList<>();
+        for (String l : text("latency", "0").split(",")) {
+            double ms;
+            try {
+                ms = Double.parseDouble(l.trim());
+            } catch (NumberFormatException e) {
+                ms = -1;
+            }
+            if (!(ms >= 0 && ms <= 100)) {
+                throw new IllegalArgumentException("latency must be milliseconds per direction in [0, 100], was '" + l
+                        + "'; pass e.g. -Dlatency=0,0.2,1");
+            }
+            latencies.add(ms);
+        }
+        List<Work> works = new ArrayList<>();
+        for (String w : text("work", "none").split(",")) {
+            works.add(Work.parse(w));
+        }
         return new Options(rows, reps, heap, methods, scale, scaleMethods, offsetCap, List.copyOf(jvmArgs), jfr,
-                out.toAbsolutePath().normalize(), dataDir, work.resolve("bench-logs").toAbsolutePath(), timeout);
+                out.toAbsolutePath().normalize(), dataDir, work.resolve("bench-logs").toAbsolutePath(), timeout,
+                List.copyOf(latencies), List.copyOf(works));
     }
 
     private static String text(String property, String fallback) {

@@ -54,7 +54,8 @@ import io.batchwise.samples.SampleDatabase;
  *
  * <p>Settings (system properties): {@code bench.method}, {@code bench.mode} ({@code walk} or
  * {@code pages}), {@code bench.url}, {@code bench.user}, {@code bench.rows} (the table's row count),
- * {@code bench.offsetCapSeconds}, {@code bench.trace} (file for the heap trace); the password comes
+ * {@code bench.offsetCapSeconds}, {@code bench.trace} (file for the heap trace), {@code bench.work} (the
+ * {@link Work} per row); the password comes
  * in the environment variable {@code BENCH_PASSWORD}.
  *
  * <p>The wall time runs from opening the query to closing it (connection pool and Hibernate
@@ -73,6 +74,7 @@ public final class Probe {
     private final long tableRows;
     private final long offsetCapNanos;
     private final HeapMonitor heap;
+    private final Work work;
     private final Map<String, String> result = new LinkedHashMap<>();
     private HikariDataSource dataSource;
     private HikariDataSource cursorDataSource;
@@ -83,7 +85,8 @@ public final class Probe {
     private final Map<Long, String> tokens = new HashMap<>();
 
     private Probe(Method method, String url, String user, String password, long tableRows, long offsetCapSeconds,
-            HeapMonitor heap) {
+            HeapMonitor heap, Work work) {
+        this.work = work;
         this.method = method;
         this.url = url;
         this.user = user;
@@ -100,7 +103,7 @@ public final class Probe {
         String password = System.getenv("BENCH_PASSWORD");
         Probe probe = new Probe(method, System.getProperty("bench.url"), System.getProperty("bench.user", "root"),
                 password == null ? "" : password, Long.getLong("bench.rows"), Long.getLong("bench.offsetCapSeconds", 60),
-                heap);
+                heap, Work.parse(System.getProperty("bench.work", "none")));
         probe.result.put("method", method.id);
         probe.result.put("mode", mode);
         try {
@@ -129,7 +132,7 @@ public final class Probe {
     // ---------------------------------------------------------------- whole walks
 
     private void walk() {
-        Tally tally = new Tally(tableRows, heap);
+        Tally tally = new Tally(tableRows, heap, work);
         String outcome = "ok";
         String error = "";
         long wallNanos = 0;
@@ -172,9 +175,10 @@ public final class Probe {
     private void prepare() {
         if (method == Method.JDBC_CURSOR) {
             cursorDataSource = pool(url + (url.contains("?") ? "&" : "?") + "useCursorFetch=true");
-        } else if (method == Method.KEYSET_JDBC) {
+        } else if (method == Method.KEYSET_JDBC || method == Method.KEYSET_JDBC_READ_AHEAD) {
             jdbcPager();
-        } else if (method == Method.KEYSET_PAGER || method == Method.KEYSET_PAGER_CREATED) {
+        } else if (method == Method.KEYSET_PAGER || method == Method.KEYSET_PAGER_CREATED
+                || method == Method.KEYSET_PAGER_READ_AHEAD) {
             entityPager();
         } else if (method.paged || isHibernate()) {
             sessionFactory();
@@ -185,7 +189,7 @@ public final class Probe {
 
     private boolean isHibernate() {
         return switch (method) {
-            case JDBC_STREAM, JDBC_CURSOR, JDBC_BUFFERED, JDBC_WALKER, KEYSET_JDBC -> false;
+            case JDBC_STREAM, JDBC_CURSOR, JDBC_BUFFERED, JDBC_WALKER, KEYSET_JDBC, KEYSET_JDBC_READ_AHEAD -> false;
             default -> true;
         };
     }
@@ -198,9 +202,7 @@ public final class Probe {
             case JDBC_WALKER -> {
                 try (Walk<Row> rows = JdbcWalker.query(dataSource(), SQL, Row::of).open()) {
                     while (rows.hasNext()) {
-                        Row row = rows.next();
-                        tally.touch(row.createdAt(), row.category());
-                        tally.add(row.id(), row.amount(), row.payload());
+                        tally.row(rows.next());
                     }
                 }
             }
@@ -245,6 +247,15 @@ public final class Probe {
                 try (Session session = sessionFactory().openSession();
                         Walk<Item> items = YieldPer.query(session, HQL, Item.class)
                                 .batchSize(Method.PAGE).afterBatch(AfterBatch.CLEAR).open()) {
+                    while (items.hasNext()) {
+                        tally.item(items.next());
+                    }
+                }
+            }
+            case YIELD_PER_READ_AHEAD -> {
+                try (Session session = sessionFactory().openSession();
+                        Walk<Item> items = YieldPer.query(session, HQL, Item.class)
+                                .batchSize(Method.PAGE).readAhead(1).open()) {
                     while (items.hasNext()) {
                         tally.item(items.next());
                     }
@@ -312,7 +323,7 @@ public final class Probe {
                     }
                 }
             }
-            case KEYSET_PAGER, KEYSET_PAGER_CREATED -> {
+            case KEYSET_PAGER, KEYSET_PAGER_CREATED, KEYSET_PAGER_READ_AHEAD -> {
                 try (Session session = sessionFactory().openSession();
                         KeysetWalk<Item> items = entityPager().walk(session, null)) {
                     while (items.hasNext()) {
@@ -320,12 +331,10 @@ public final class Probe {
                     }
                 }
             }
-            case KEYSET_JDBC -> {
+            case KEYSET_JDBC, KEYSET_JDBC_READ_AHEAD -> {
                 try (KeysetWalk<Row> rows = jdbcPager().walk()) {
                     while (rows.hasNext()) {
-                        Row row = rows.next();
-                        tally.touch(row.createdAt(), row.category());
-                        tally.add(row.id(), row.amount(), row.payload());
+                        tally.row(rows.next());
                     }
                 }
             }
@@ -336,7 +345,8 @@ public final class Probe {
     private EntityPager<Item> entityPager() {
         if (entityPager == null) {
             SortKey key = method == Method.KEYSET_PAGER_CREATED ? SortKey.asc("createdAt") : SortKey.asc("id");
-            entityPager = EntityPager.of(sessionFactory(), Item.class).orderBy(key).pageSize(Method.PAGE).open();
+            entityPager = EntityPager.of(sessionFactory(), Item.class).orderBy(key).pageSize(Method.PAGE)
+                    .readAhead(method == Method.KEYSET_PAGER_READ_AHEAD ? 1 : 0).open();
         }
         return entityPager;
     }
@@ -344,7 +354,8 @@ public final class Probe {
     private JdbcKeysetPager<Row> jdbcPager() {
         if (jdbcPager == null) {
             jdbcPager = JdbcKeysetPager.select(dataSource(), "id, created_at, category, amount, payload", Row::of)
-                    .from("item").orderBy(SortKey.asc("id").unique()).pageSize(Method.PAGE).open();
+                    .from("item").orderBy(SortKey.asc("id").unique()).pageSize(Method.PAGE)
+                    .readAhead(method == Method.KEYSET_JDBC_READ_AHEAD ? 1 : 0).open();
         }
         return jdbcPager;
     }
@@ -368,8 +379,12 @@ public final class Probe {
                     String category = r.getString(3);
                     BigDecimal amount = r.getBigDecimal(4);
                     String payload = r.getString(5);
-                    tally.touch(createdAt, category);
-                    tally.add(id, amount, payload);
+                    if (tally.work.active()) {
+                        tally.row(new Row(id, createdAt, category, amount, payload));
+                    } else {
+                        tally.touch(createdAt, category);
+                        tally.add(id, amount, payload);
+                    }
                 }
             }
         }
@@ -483,7 +498,7 @@ public final class Probe {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(2);
+        config.setMaximumPoolSize(3); // a read-ahead walk's reader borrows one beside the caller's
         config.setMinimumIdle(1);
         config.setPoolName("bench");
         return new HikariDataSource(config);
@@ -548,6 +563,7 @@ public final class Probe {
 
     /** The checksum and row count of a walk, with the retained-heap probes half way and at the last row. */
     static final class Tally implements HeapMonitor.Progress {
+        private final Work work;
         private final long expected;
         private final long half;
         private final HeapMonitor heap;
@@ -558,15 +574,27 @@ public final class Probe {
         long retainedEnd = -1;
         long probeNanos;
 
-        Tally(long expected, HeapMonitor heap) {
+        Tally(long expected, HeapMonitor heap, Work work) {
+            this.work = work;
             this.expected = expected;
             this.half = Math.max(1, expected / 2);
             this.heap = heap;
         }
 
         void item(Item item) {
+            if (work.active()) {
+                touched += work.apply(item);
+            }
             touch(item.getCreatedAt(), item.getCategory());
             add(item.getId(), item.getAmount(), item.getPayload());
+        }
+
+        void row(Row row) {
+            if (work.active()) {
+                touched += work.apply(row);
+            }
+            touch(row.createdAt(), row.category());
+            add(row.id(), row.amount(), row.payload());
         }
 
         /** Uses the columns the checksum does not, so no method can skip converting them. */

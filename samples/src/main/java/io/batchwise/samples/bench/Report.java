@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 final class Report {
     static final String[] CSV_COLUMNS = {"method", "tableRows", "rep", "mode", "outcome", "rows", "checksum",
         "checksumOk", "wallMs", "rowsPerSecond", "peakUsedMb", "peakLiveMb", "retainedHalfMb", "retainedEndMb", "gcs",
-        "gc", "maxHeapMb", "page0Ms", "page10Ms", "page50Ms", "page90Ms", "loadAverage", "error"};
+        "gc", "maxHeapMb", "page0Ms", "page10Ms", "page50Ms", "page90Ms", "loadAverage", "latencyMs", "work", "error"};
 
     private final Options options;
     private final Map<String, String> env;
@@ -108,8 +108,24 @@ final class Report {
 
     // ---------------------------------------------------------------- summary
 
-    /** The repetitions of one method at one table size, summarised. */
-    record Summary(Method method, long tableRows, List<Run> walks) {
+    /** A latency in ms per direction as written in results ("0", "0.2", "1"). */
+    static String latency(double ms) {
+        return ms == Math.rint(ms) ? Long.toString((long) ms) : Double.toString(ms);
+    }
+
+    /** The latency and work a run ran with, as one key ("1 ms/json"). */
+    static String variant(double latencyMs, Work work) {
+        return latency(latencyMs) + " ms/" + work.id();
+    }
+
+    static String variant(Run run) {
+        String latency = run.text("latencyMs");
+        String work = run.text("work");
+        return (latency.isEmpty() ? "0" : latency) + " ms/" + (work.isEmpty() ? "none" : work);
+    }
+
+    /** The repetitions of one method at one table size, latency and work, summarised. */
+    record Summary(Method method, long tableRows, String variant, List<Run> walks) {
         List<Run> completed() {
             return walks.stream().filter(Run::ok).toList();
         }
@@ -165,18 +181,21 @@ final class Report {
         Map<String, List<Run>> grouped = new LinkedHashMap<>();
         for (Run run : runs) {
             if (run.mode.equals("walk")) {
-                grouped.computeIfAbsent(run.tableRows + "/" + run.method.name(), k -> new ArrayList<>()).add(run);
+                grouped.computeIfAbsent(run.tableRows + "/" + variant(run) + "/" + run.method.name(),
+                        k -> new ArrayList<>()).add(run);
             }
         }
+        List<String> variants = runs.stream().map(Report::variant).distinct().toList();
         List<Summary> summaries = new ArrayList<>();
         for (Method method : Method.values()) {
             for (List<Run> group : grouped.values()) {
                 if (group.get(0).method == method) {
-                    summaries.add(new Summary(method, group.get(0).tableRows, group));
+                    summaries.add(new Summary(method, group.get(0).tableRows, variant(group.get(0)), group));
                 }
             }
         }
         summaries.sort((a, b) -> a.tableRows != b.tableRows ? Long.compare(a.tableRows, b.tableRows)
+                : !a.variant.equals(b.variant) ? Integer.compare(variants.indexOf(a.variant), variants.indexOf(b.variant))
                 : Integer.compare(a.method.ordinal(), b.method.ordinal()));
         return summaries;
     }
@@ -194,15 +213,22 @@ final class Report {
         md.append("Command: `").append(env.get("command")).append("`\n\n");
 
         List<Summary> summaries = summaries(runs);
-        for (long n : summaries.stream().map(Summary::tableRows).distinct().toList()) {
-            md.append(String.format(Locale.ROOT, "### %,d rows\n\n", n));
-            Summary stream = find(summaries, Method.JDBC_STREAM, n);
-            Summary scroll = find(summaries, Method.SCROLL_CLEAR, n);
+        boolean variants = summaries.stream().map(Summary::variant).distinct().count() > 1;
+        for (String section : summaries.stream().map(s -> s.tableRows() + "|" + s.variant()).distinct().toList()) {
+            long n = Long.parseLong(section.substring(0, section.indexOf('|')));
+            String variant = section.substring(section.indexOf('|') + 1);
+            md.append(String.format(Locale.ROOT, "### %,d rows", n));
+            if (variants) {
+                md.append(", ").append(describe(variant));
+            }
+            md.append("\n\n");
+            Summary stream = find(summaries, Method.JDBC_STREAM, n, variant);
+            Summary scroll = find(summaries, Method.SCROLL_CLEAR, n, variant);
             md.append("| method | outcome | time s (median [min–max]) | rows/s | time ÷ raw JDBC streaming | time ÷ scroll+clear"
                     + " | peak heap used MB | peak live MB | retained MB (½ → end) | checksum |\n");
             md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (Summary s : summaries) {
-                if (s.tableRows() != n) {
+                if (s.tableRows() != n || !s.variant().equals(variant)) {
                     continue;
                 }
                 List<Run> measured = s.measured();
@@ -227,6 +253,10 @@ final class Report {
                 + " left after any collection during the run; retained is the heap after full collections, half way"
                 + " through and at the last row, with the walk still open.\n\n");
 
+        String readAhead = readAheadTable(summaries);
+        if (!readAhead.isEmpty()) {
+            md.append("### Read-ahead against the same walk without it\n\n").append(readAhead).append('\n');
+        }
         String pages = pageTable();
         if (!pages.isEmpty()) {
             md.append("### One page of ").append(Method.PAGE).append(" rows at a position (ms, median of 9 after 40 warm-up pages)\n\n")
@@ -242,10 +272,12 @@ final class Report {
     }
 
     private String pageTable() {
-        Map<Method, List<Run>> byMethod = new LinkedHashMap<>();
+        Map<String, List<Run>> byMethod = new LinkedHashMap<>();
+        boolean latencies = runs.stream().map(r -> r.text("latencyMs")).distinct().count() > 1;
         for (Run run : runs) {
             if (run.mode.equals("pages") && run.ok()) {
-                byMethod.computeIfAbsent(run.method, k -> new ArrayList<>()).add(run);
+                byMethod.computeIfAbsent(run.method.id + (latencies ? " @ " + run.text("latencyMs") + " ms" : ""),
+                        k -> new ArrayList<>()).add(run);
             }
         }
         if (byMethod.isEmpty()) {
@@ -261,8 +293,8 @@ final class Report {
             rule.append("---:|");
         }
         md.append(" last ÷ first |\n").append(rule).append("---:|\n");
-        for (Map.Entry<Method, List<Run>> e : byMethod.entrySet()) {
-            md.append("| ").append(e.getKey().id).append(" |");
+        for (Map.Entry<String, List<Run>> e : byMethod.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" |");
             double first = Double.NaN;
             double last = Double.NaN;
             for (double f : Probe.PAGE_POSITIONS) {
@@ -277,8 +309,81 @@ final class Report {
         return md.toString();
     }
 
-    private static Summary find(List<Summary> summaries, Method method, long n) {
-        return summaries.stream().filter(s -> s.method() == method && s.tableRows() == n).findFirst().orElse(null);
+    private static Summary find(List<Summary> summaries, Method method, long n, String variant) {
+        return summaries.stream().filter(s -> s.method() == method && s.tableRows() == n
+                && s.variant().equals(variant)).findFirst().orElse(null);
+    }
+
+    /** "latency 1 ms per direction (SELECT 1 round trip 2.10 ms), work json" for a variant key. */
+    private String describe(String variant) {
+        String latency = variant.substring(0, variant.indexOf(" ms/"));
+        String work = variant.substring(variant.indexOf(" ms/") + 4);
+        String trip = env.get("roundTripMs@" + latency);
+        return (latency.equals("0") ? "direct connection" : "latency " + latency + " ms per direction")
+                + (trip == null ? "" : " (SELECT 1 round trip " + trip + " ms)") + ", work per row: " + work;
+    }
+
+    /**
+     * Each read-ahead method against its walk without read-ahead and against the hand-written loop,
+     * per table size, latency and work; and the entity pager with read-ahead at each latency against
+     * the same at the first latency.
+     */
+    private String readAheadTable(List<Summary> summaries) {
+        StringBuilder md = new StringBuilder("| rows | latency, work | read-ahead method | time s | without read-ahead"
+                + " s | speed-up | scroll+clear s | speed-up over scroll+clear | retained MB at the end, without / with |\n"
+                + "|---:|---|---|---:|---:|---:|---:|---:|---|\n");
+        boolean any = false;
+        for (Summary ahead : summaries) {
+            Method plain = ahead.method().withoutReadAhead();
+            if (plain == null || ahead.measured().isEmpty()) {
+                continue;
+            }
+            Summary without = find(summaries, plain, ahead.tableRows(), ahead.variant());
+            Summary scroll = find(summaries, Method.SCROLL_CLEAR, ahead.tableRows(), ahead.variant());
+            any = true;
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.2f | %s | %s | %s | %s | %s / %s |\n",
+                    ahead.tableRows(), ahead.variant(), ahead.method().id, ahead.medianWallSeconds(),
+                    without == null || without.measured().isEmpty() ? "—"
+                            : String.format(Locale.ROOT, "%.2f", without.medianWallSeconds()),
+                    speedUp(without, ahead),
+                    scroll == null || scroll.measured().isEmpty() ? "—"
+                            : String.format(Locale.ROOT, "%.2f", scroll.medianWallSeconds()),
+                    speedUp(scroll, ahead), without == null ? "—" : fmt(without.median("retainedEndMb")),
+                    fmt(ahead.median("retainedEndMb"))));
+        }
+        if (!any) {
+            return "";
+        }
+        md.append("\nSpeed-up is the median time without ÷ the median time with read-ahead (above 1: read-ahead is"
+                + " faster).\n");
+        StringBuilder latency = new StringBuilder();
+        for (Summary ahead : summaries) {
+            if (ahead.method() != Method.KEYSET_PAGER_READ_AHEAD || ahead.measured().isEmpty()) {
+                continue;
+            }
+            String work = ahead.variant().substring(ahead.variant().indexOf(" ms/") + 4);
+            Summary direct = summaries.stream().filter(s -> s.method() == Method.KEYSET_PAGER_READ_AHEAD
+                    && s.tableRows() == ahead.tableRows() && s.variant().equals("0 ms/" + work)
+                    && !s.measured().isEmpty()).findFirst().orElse(null);
+            if (direct == null || direct == ahead) {
+                continue;
+            }
+            latency.append(String.format(Locale.ROOT, "| %,d | %s | %.2f | %.2f | %.2f |\n", ahead.tableRows(),
+                    ahead.variant(), ahead.medianWallSeconds(), direct.medianWallSeconds(),
+                    ahead.medianWallSeconds() / direct.medianWallSeconds()));
+        }
+        if (latency.length() > 0) {
+            md.append("\n| rows | latency, work | batchwise-keyset-readAhead s | the same at 0 ms s | ratio |\n"
+                    + "|---:|---|---:|---:|---:|\n").append(latency);
+        }
+        return md.toString();
+    }
+
+    private static String speedUp(Summary without, Summary with) {
+        if (without == null || without.measured().isEmpty() || with.measured().isEmpty()) {
+            return "—";
+        }
+        return String.format(Locale.ROOT, "%.2f", without.medianWallSeconds() / with.medianWallSeconds());
     }
 
     private static String ratio(Summary s, Summary baseline) {

@@ -91,4 +91,55 @@ class BenchmarkIT {
             assertEquals("\u0089PNG", new String(magic, StandardCharsets.ISO_8859_1), chart + " is a PNG");
         }
     }
+
+    /**
+     * The read-ahead dimensions: the read-ahead methods and their walks without read-ahead, directly
+     * and through the latency relay, without work and with JSON plus a fixed CPU cost per row; every
+     * checksum agrees, the read-ahead table and chart are written, and a round trip through the relay
+     * takes at least the two delays it adds.
+     */
+    @Test
+    void runsTheReadAheadMethodsAtEachLatencyAndWorkWithAgreeingChecksums() throws Exception {
+        Path work = Path.of(System.getProperty("batchwise.test.workdir", "target")).toAbsolutePath();
+        Path out = work.resolve("bench-it-read-ahead");
+        SETTINGS.forEach(System::setProperty);
+        Map<String, String> more = Map.of("out", out.toString(),
+                "bench.dataDir", work.resolve("bench-it-db").toString(),
+                "batchwise.test.embedded.dataDir", work.resolve("bench-it-db").toString(),
+                "methods", "scroll+clear,yieldPer-session,yieldPer-readAhead,batchwise-keyset,batchwise-keyset-readAhead,"
+                        + "batchwise-keyset-jdbc,batchwise-keyset-jdbc-readAhead",
+                "latency", "0,1",
+                "work", "none,json+cpu:1");
+        more.forEach(System::setProperty);
+        int status;
+        try {
+            status = new Benchmark.Harness(Options.fromSystemProperties()).run();
+        } finally {
+            SETTINGS.keySet().forEach(System::clearProperty);
+            more.keySet().forEach(System::clearProperty);
+            SampleServer.stopEmbeddedNow();
+        }
+        assertEquals(0, status, "the harness reports disagreeing checksums");
+
+        String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
+        assertTrue(table.contains("### 2,000 rows, latency 1 ms per direction (SELECT 1 round trip "), table);
+        assertTrue(table.contains("work per row: json+cpu:1"), table);
+        assertTrue(table.contains("### Read-ahead against the same walk without it"), table);
+        assertTrue(table.contains("| 2,000 | 1 ms/json+cpu:1 | batchwise-keyset-readAhead |"), table);
+        assertTrue(table.contains("| batchwise-keyset-readAhead s | the same at 0 ms s | ratio |"), table);
+
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"), StandardCharsets.UTF_8);
+        List<String> header = Arrays.asList(csv.get(0).split(","));
+        long walks = csv.subList(1, csv.size()).stream().map(l -> l.split(",", -1))
+                .filter(c -> c[header.indexOf("mode")].equals("walk"))
+                .peek(c -> assertEquals("yes", c[header.indexOf("checksumOk")], String.join(",", c)))
+                .count();
+        assertEquals(7 * 2 * 2, walks, "every method at every latency and work");
+
+        String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher trip = java.util.regex.Pattern.compile("\"roundTripMs@1\": \"([0-9.]+)\"").matcher(json);
+        assertTrue(trip.find(), json);
+        assertTrue(Double.parseDouble(trip.group(1)) >= 2.0, "a round trip pays both delays: " + trip.group(1));
+        assertTrue(Files.size(out.resolve("results-read-ahead.png")) > 1_000, "read-ahead chart written");
+    }
 }
