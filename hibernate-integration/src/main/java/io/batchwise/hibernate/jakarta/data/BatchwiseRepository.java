@@ -13,7 +13,7 @@ import io.batchwise.hibernate.YieldPer;
  * Batchwise's walks and pages on a Jakarta Data repository that Hibernate's annotation processor
  * implements: extend it next to {@code CrudRepository} and the repository can stream every entity
  * in bounded heap ({@link #yieldPer()}), and page or walk them by keyset ({@link #pager()},
- * {@link #page(EntityPager, PageRequest)}, {@link #walk(EntityPager, String)}). Nothing to implement:
+ * {@link #cursoredPage(EntityPager, PageRequest)}, {@link #walk(EntityPager, String)}). Nothing to implement:
  * every method but {@link #session()} is a default method, which the processor leaves alone, and
  * {@link #session()} is the resource accessor it implements with the repository's
  * {@link StatelessSession}.
@@ -31,8 +31,8 @@ import io.batchwise.hibernate.YieldPer;
  *
  * // keyset pages for a web API, and a resumable walk, by one pager opened once
  * EntityPager<Book> byPublished = books.pager().orderBy(SortKey.desc("publishedAt")).open();
- * CursoredPage<Book> page = books.page(byPublished, PageRequest.ofSize(20).withoutTotal());
- * CursoredPage<Book> next = books.page(byPublished, page.nextPageRequest());
+ * CursoredPage<Book> page = books.cursoredPage(byPublished, PageRequest.ofSize(20).withoutTotal());
+ * CursoredPage<Book> next = books.cursoredPage(byPublished, page.nextPageRequest());
  * try (KeysetWalk<Book> walk = books.walk(byPublished, savedToken)) {
  *     walk.forEachRemaining(indexer::add);              // save walk.resumeToken() now and then
  * }
@@ -50,6 +50,10 @@ import io.batchwise.hibernate.YieldPer;
  *       resumable. The keyset methods read one short indexed query per page: each page may run in its
  *       own transaction, and a walk resumes from its token, also in another process.</li>
  *   <li>Bad arguments are refused before any SQL, naming the parameter, the value and the fix.</li>
+ *   <li>The method names stay clear of what the processor's generated code calls unqualified: a
+ *       default method {@code page(...)} would hide the {@code page(size, index)} it imports statically
+ *       for {@code @Find ... CursoredPage} methods, and the generated class would not compile (found
+ *       with Hibernate 7.4; the test repository has such a method to keep it so).</li>
  *   <li>Not thread-safe, like the stateless session behind the repository.</li>
  * </ul>
  *
@@ -86,7 +90,7 @@ public interface BatchwiseRepository<T> {
      * A keyset pager over this repository's entity, to configure ({@code where}, {@code orderBy},
      * {@code pageSize}, {@code tokenSecret}) and {@code open()} once: opening checks the keys against
      * the metamodel and the table's indexes, so keep the opened pager and pass it to
-     * {@link #page(EntityPager, PageRequest)} and {@link #walk(EntityPager, String)}.
+     * {@link #cursoredPage(EntityPager, PageRequest)} and {@link #walk(EntityPager, String)}.
      */
     default EntityPager.Builder<T, T> pager() {
         return EntityPager.of(session().getFactory(), RepositoryEntities.entity(this));
@@ -101,7 +105,7 @@ public interface BatchwiseRepository<T> {
      * @throws IllegalArgumentException if the pager is not over this repository's entity and factory, or
      *                                  the request cannot be served by a keyset pager
      */
-    default CursoredPage<T> page(EntityPager<T> pager, PageRequest request) {
+    default CursoredPage<T> cursoredPage(EntityPager<T> pager, PageRequest request) {
         return CursoredPages.page(RepositoryEntities.check(this, pager), session(), request);
     }
 

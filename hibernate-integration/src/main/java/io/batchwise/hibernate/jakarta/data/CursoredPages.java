@@ -22,7 +22,7 @@ import io.batchwise.hibernate.internal.PagerAccess;
 /**
  * Jakarta Data's cursor-based pagination ({@link PageRequest}, {@link PageRequest.Cursor},
  * {@link CursoredPage}) on an {@link EntityPager}: a request in, its page out, read by the pager's
- * one short indexed keyset query. {@link BatchwiseRepository#page(EntityPager, PageRequest)} is the
+ * one short indexed keyset query. {@link BatchwiseRepository#cursoredPage(EntityPager, PageRequest)} is the
  * same on a repository.
  *
  * <pre>{@code
@@ -69,15 +69,29 @@ import io.batchwise.hibernate.internal.PagerAccess;
  * </ul>
  *
  * <h2>Hibernate's own {@code @Find ... CursoredPage} and this</h2>
- * Hibernate's generated repositories implement a {@code CursoredPage<Book> byTitle(..., PageRequest,
- * Order<Book>)} method themselves, with {@code getKeyedResultList}. Use that for small paged lists.
- * Use this one when the pages matter: its keys are exact whatever the column type ({@code DATETIME(6)}
- * microseconds, {@code DECIMAL} scale, collations), nullable keys page their NULL rows, the id is
- * appended as tiebreaker when the order is not unique, the seek predicate is the expanded form that
- * MySQL and MariaDB run as an index range, {@link EntityPager.Builder#open()} checks that an index
- * serves the order, and the same pager walks the whole table in bounded heap
- * ({@link BatchwiseRepository#walk(EntityPager, String)}) with resume tokens that a page's cursor
- * converts to and from ({@link #token}, {@link #cursor}). Cursors of the two are not interchangeable.
+ * Hibernate's generated repositories implement {@code @Find CursoredPage<Book> pages(PageRequest,
+ * Order<Book>)} themselves ({@code getKeyedResultList}, with the same expanded seek predicate on 7.4),
+ * and for a small list ordered by non-null, unique keys that is all one needs. Use this one when the
+ * pages are many or the order is not that simple:
+ * <ul>
+ *   <li>nullable keys: Hibernate's cursor is {@code Cursor.forKey(...)}, whose {@code elements()}
+ *       refuses NULL, so its next page after a row with a NULL key fails with a
+ *       {@code NullPointerException}; here NULL is a key value like any other (measured in
+ *       {@code JakartaDataIT}, Hibernate 7.4.13);</li>
+ *   <li>the tiebreaker: the id is appended when the order is not unique, where Hibernate's
+ *       {@code Order} must itself be a unique key of the result ({@code org.hibernate.query.KeyedPage});</li>
+ *   <li>exact keys: each key is carried and bound in the form the server compares (its own text for
+ *       {@code DATETIME(6)}, epoch seconds for {@code TIMESTAMP}, the collation's order for text),
+ *       checked per column type and driver (docs/keyset.md);</li>
+ *   <li>the index check: {@link EntityPager.Builder#open()} warns, or refuses, when no index serves
+ *       the order, with the {@code CREATE INDEX} that would;</li>
+ *   <li>beyond pages: the same pager walks every row in bounded heap
+ *       ({@link BatchwiseRepository#walk(EntityPager, String)}: one page in memory at a time) with resume
+ *       tokens (signed if asked), which a page's cursor converts to and from ({@link #token},
+ *       {@link #cursor}); and a request for totals is refused instead of counting the table per page.</li>
+ * </ul>
+ * The cursors of the two are not interchangeable: Hibernate's carry the {@code Order}'s attributes as
+ * Java values, these the pager's keys with the tiebreaker.
  */
 public final class CursoredPages {
     private CursoredPages() {

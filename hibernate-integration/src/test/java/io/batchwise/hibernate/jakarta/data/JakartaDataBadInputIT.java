@@ -103,7 +103,7 @@ class JakartaDataBadInputIT {
         newest = rows.pager().orderBy(SortKey.desc("createdAt")).open();
         foreign = EntityPager.of(otherFactory, TrickyRow.class).orderBy(SortKey.desc("createdAt")).open();
         byLabel = rows.pager().orderBy(SortKey.asc("label")).open();
-        cursor = rows.page(newest, PageRequest.ofSize(5).withoutTotal()).cursor(4);
+        cursor = rows.cursoredPage(newest, PageRequest.ofSize(5).withoutTotal()).cursor(4);
         previousToken = newest.page(session, CursoredPages.token(newest, cursor)).previousToken();
     }
 
@@ -136,28 +136,28 @@ class JakartaDataBadInputIT {
                 state("yieldPer: closed session", () -> new TrickyRows_(closed).yieldPer().open(),
                         "session is closed"),
                 // ---- pager, page and walk on the repository
-                bad("page: null pager", () -> rows.page(null, PageRequest.ofSize(5).withoutTotal()),
+                bad("cursoredPage: null pager", () -> rows.cursoredPage(null, PageRequest.ofSize(5).withoutTotal()),
                         "pager must not be null", "repository.pager()"),
-                bad("page: pager of another factory", () -> rows.page(foreign, PageRequest.ofSize(5).withoutTotal()),
+                bad("cursoredPage: pager of another factory", () -> rows.cursoredPage(foreign, PageRequest.ofSize(5).withoutTotal()),
                         "pager must be opened on the session factory of repository", "open it with repository.pager()"),
                 bad("walk: pager of another factory", () -> rows.walk(foreign, null),
                         "pager must be opened on the session factory", "repository.pager()"),
-                bad("page: null request", () -> rows.page(newest, null),
+                bad("cursoredPage: null request", () -> rows.cursoredPage(newest, null),
                         "request must not be null", "PageRequest.ofSize(20).withoutTotal()"),
-                bad("page: totals asked (PageRequest.ofSize's default)", () -> rows.page(newest, PageRequest.ofSize(5)),
+                bad("cursoredPage: totals asked (PageRequest.ofSize's default)", () -> rows.cursoredPage(newest, PageRequest.ofSize(5)),
                         "request must not ask for the total", "requestTotal() is true", "withoutTotal()"),
-                bad("page: offset past page 1", () -> rows.page(newest, PageRequest.ofPage(3, 5, false)),
+                bad("cursoredPage: offset past page 1", () -> rows.cursoredPage(newest, PageRequest.ofPage(3, 5, false)),
                         "request must be the first page or carry a cursor", "was page 3", "nextPageRequest()"),
-                bad("page: size over the maximum", () -> rows.page(newest, PageRequest.ofSize(100_001).withoutTotal()),
+                bad("cursoredPage: size over the maximum", () -> rows.cursoredPage(newest, PageRequest.ofSize(100_001).withoutTotal()),
                         "request.size() must be <= 100000", "was 100001"),
-                bad("page: cursor with too few values", () -> rows.page(newest, after(5L)),
+                bad("cursoredPage: cursor with too few values", () -> rows.cursoredPage(newest, after(5L)),
                         "request.cursor() must have 2 values", "(createdAt DESC, id DESC unique)", "had 1",
                         "Hibernate's own @Find"),
-                bad("page: cursor with a text that is no DATETIME", () -> rows.page(newest, after("yesterday", 5L)),
+                bad("cursoredPage: cursor with a text that is no DATETIME", () -> rows.cursoredPage(newest, after("yesterday", 5L)),
                         "request.cursor() value 0 (key \"createdAt\")", "String yesterday", "unchanged"),
-                bad("page: cursor with an Integer id", () -> rows.page(newest, after(cursor.get(0), 5)),
+                bad("cursoredPage: cursor with an Integer id", () -> rows.cursoredPage(newest, after(cursor.get(0), 5)),
                         "request.cursor() value 1 (key \"id\")", "Integer 5"),
-                bad("page: cursor with NULL for a key that is never NULL", () -> rows.page(newest, after(null, 5L)),
+                bad("cursoredPage: cursor with NULL for a key that is never NULL", () -> rows.cursoredPage(newest, after(null, 5L)),
                         "request.cursor() value 0 (key \"createdAt\") is null", "cannot be NULL"),
                 bad("walk: previous-page token", () -> rows.walk(newest, previousToken),
                         "token must continue forward", "Page.previousToken()"),

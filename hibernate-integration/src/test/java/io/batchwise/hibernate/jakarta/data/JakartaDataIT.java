@@ -3,6 +3,7 @@ package io.batchwise.hibernate.jakarta.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -140,13 +141,13 @@ class JakartaDataIT {
                 EntityPager<TrickyRow> pager = rows.pager().orderBy(order.key).open();
                 List<Long> expected = serverIds("SELECT id FROM tricky ORDER BY " + order.sql);
                 List<List<Long>> forward = new ArrayList<>();
-                CursoredPage<TrickyRow> page = rows.page(pager, PageRequest.ofSize(SIZE).withoutTotal());
+                CursoredPage<TrickyRow> page = rows.cursoredPage(pager, PageRequest.ofSize(SIZE).withoutTotal());
                 assertFalse(page.hasPrevious(), order + ": the first page has no previous page");
                 assertFalse(page.hasTotals(), order + ": no count was asked");
                 forward.add(ids(page));
                 while (page.hasNext()) {
                     assertEquals(forward.size() + 1, page.nextPageRequest().page(), order + ": page numbers count on");
-                    page = rows.page(pager, page.nextPageRequest());
+                    page = rows.cursoredPage(pager, page.nextPageRequest());
                     forward.add(ids(page));
                 }
                 assertEquals(expected, forward.stream().flatMap(List::stream).toList(), order + ": every row once");
@@ -155,7 +156,7 @@ class JakartaDataIT {
                 List<List<Long>> backward = new ArrayList<>();
                 backward.add(ids(page));
                 while (page.hasPrevious()) {
-                    page = rows.page(pager, page.previousPageRequest());
+                    page = rows.cursoredPage(pager, page.previousPageRequest());
                     backward.add(0, ids(page));
                 }
                 assertEquals(forward, backward, order + ": back through the same pages");
@@ -169,7 +170,7 @@ class JakartaDataIT {
     void cursorsCarryEachKeyExactlyWithNullAndTheTiebreaker(JdbcDriver driver) throws Exception {
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
             TrickyRows rows = new TrickyRows_(session);
-            CursoredPage<TrickyRow> byLabel = rows.page(rows.pager().orderBy(SortKey.asc("label")).open(),
+            CursoredPage<TrickyRow> byLabel = rows.cursoredPage(rows.pager().orderBy(SortKey.asc("label")).open(),
                     PageRequest.ofSize(SIZE).withoutTotal());
             PageRequest.Cursor nullLabel = byLabel.cursor(0);
             assertNull(byLabel.content().get(0).getLabel());
@@ -178,7 +179,7 @@ class JakartaDataIT {
             assertNull(nullLabel.get(0));
             assertEquals(2, nullLabel.size());
 
-            CursoredPage<TrickyRow> newest = rows.page(rows.pager().orderBy(SortKey.desc("createdAt")).open(),
+            CursoredPage<TrickyRow> newest = rows.cursoredPage(rows.pager().orderBy(SortKey.desc("createdAt")).open(),
                     PageRequest.ofSize(SIZE).withoutTotal());
             for (int i = 0; i < newest.numberOfElements(); i++) {
                 long id = newest.content().get(i).getId();
@@ -195,18 +196,18 @@ class JakartaDataIT {
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
             TrickyRows rows = new TrickyRows_(session);
             EntityPager<TrickyRow> pager = rows.pager().orderBy(SortKey.asc("label")).open();
-            CursoredPage<TrickyRow> first = rows.page(pager, PageRequest.ofSize(SIZE).withoutTotal());
+            CursoredPage<TrickyRow> first = rows.cursoredPage(pager, PageRequest.ofSize(SIZE).withoutTotal());
             PageRequest.Cursor third = PageRequest.Cursor.forKey(null, first.content().get(3).getId()); // as a client sends it
-            CursoredPage<TrickyRow> after = rows.page(pager, PageRequest.afterCursor(third, 2, SIZE, false));
+            CursoredPage<TrickyRow> after = rows.cursoredPage(pager, PageRequest.afterCursor(third, 2, SIZE, false));
             assertEquals(expected.subList(4, 4 + SIZE), ids(after));
             assertTrue(after.hasPrevious());
 
-            CursoredPage<TrickyRow> later = rows.page(pager, PageRequest.afterCursor(
+            CursoredPage<TrickyRow> later = rows.cursoredPage(pager, PageRequest.afterCursor(
                     PageRequest.Cursor.forKey("b", 1_000_000L), 1, SIZE, false)); // after every 'b' (and 'B')
             List<Long> fromSql = serverIds("SELECT id FROM tricky WHERE label > 'b' ORDER BY label, id");
             assertEquals(fromSql.subList(0, SIZE), ids(later), "compared under the column's collation");
 
-            CursoredPage<TrickyRow> before = rows.page(pager, PageRequest.beforeCursor(later.cursor(0), 1, 3, false));
+            CursoredPage<TrickyRow> before = rows.cursoredPage(pager, PageRequest.beforeCursor(later.cursor(0), 1, 3, false));
             int at = expected.indexOf(later.content().get(0).getId());
             assertEquals(expected.subList(at - 3, at), ids(before), "before a row, in the pager's order");
             assertTrue(before.hasNext());
@@ -220,7 +221,7 @@ class JakartaDataIT {
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
             TrickyRows rows = new TrickyRows_(session);
             EntityPager<TrickyRow> pager = rows.pager().orderBy(SortKey.desc("createdAt")).pageSize(16).open();
-            CursoredPage<TrickyRow> first = rows.page(pager, PageRequest.ofSize(SIZE).withoutTotal());
+            CursoredPage<TrickyRow> first = rows.cursoredPage(pager, PageRequest.ofSize(SIZE).withoutTotal());
             String token = CursoredPages.token(pager, first.cursor(SIZE - 1));
             List<Long> rest = new ArrayList<>();
             String resume;
@@ -235,7 +236,7 @@ class JakartaDataIT {
                 }
                 resume = walk.resumeToken();
             }
-            CursoredPage<TrickyRow> page = rows.page(pager,
+            CursoredPage<TrickyRow> page = rows.cursoredPage(pager,
                     PageRequest.afterCursor(CursoredPages.cursor(pager, resume), 1, SIZE, false));
             assertEquals(expected.subList(40, 40 + SIZE), ids(page), "a page goes on where the walk stopped");
         }
@@ -250,6 +251,29 @@ class JakartaDataIT {
             CursoredPage<TrickyRow> page = CursoredPages.page(pager, session, PageRequest.ofSize(SIZE).withoutTotal());
             assertEquals(serverIds("SELECT id FROM tricky ORDER BY label, id").subList(0, SIZE), ids(page));
             page.forEach(row -> assertTrue(session.contains(row)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void hibernatesOwnCursoredPageStopsAtANullKeyWhereTheKeysetPagerGoesOn(JdbcDriver driver) throws Exception {
+        try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
+            TrickyRows rows = new TrickyRows_(session);
+            jakarta.data.Order<TrickyRow> byLabel = jakarta.data.Order.by(_TrickyRow.label.asc(), _TrickyRow.id.asc());
+            CursoredPage<TrickyRow> first = rows.pages(PageRequest.ofSize(SIZE).withoutTotal(), byLabel);
+            assertNull(first.content().get(SIZE - 1).getLabel(), "the first page ends on a NULL label");
+            // its cursor is Cursor.forKey(null, id), whose elements() is List.of(...): no NULL allowed
+            assertThrows(NullPointerException.class, () -> rows.pages(first.nextPageRequest(), byLabel));
+
+            EntityPager<TrickyRow> pager = rows.pager().orderBy(SortKey.asc("label")).open();
+            List<Long> all = new ArrayList<>();
+            CursoredPage<TrickyRow> page = rows.cursoredPage(pager, PageRequest.ofSize(SIZE).withoutTotal());
+            all.addAll(ids(page));
+            while (page.hasNext()) {
+                page = rows.cursoredPage(pager, page.nextPageRequest());
+                all.addAll(ids(page));
+            }
+            assertEquals(serverIds("SELECT id FROM tricky ORDER BY label, id"), all);
         }
     }
 }

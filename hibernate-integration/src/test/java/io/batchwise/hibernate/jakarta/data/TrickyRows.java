@@ -2,6 +2,9 @@ package io.batchwise.hibernate.jakarta.data;
 
 import java.util.List;
 
+import jakarta.data.Order;
+import jakarta.data.page.CursoredPage;
+import jakarta.data.page.PageRequest;
 import jakarta.data.repository.CrudRepository;
 import jakarta.data.repository.Find;
 import jakarta.data.repository.Repository;
@@ -15,4 +18,8 @@ import jakarta.data.repository.Repository;
 public interface TrickyRows extends CrudRepository<TrickyRow, Long>, BatchwiseRepository<TrickyRow> {
     @Find
     List<TrickyRow> byLabel(String label);
+
+    /** Hibernate's own key-based pagination, for comparison. */
+    @Find
+    CursoredPage<TrickyRow> pages(PageRequest pageRequest, Order<TrickyRow> order);
 }
