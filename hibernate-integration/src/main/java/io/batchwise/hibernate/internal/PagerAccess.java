@@ -2,7 +2,7 @@ package io.batchwise.hibernate.internal;
 
 import org.hibernate.SessionFactory;
 
-import io.batchwise.core.internal.KeysetPages;
+import io.batchwise.core.spi.KeysetPages;
 import io.batchwise.hibernate.EntityPager;
 
 /**

@@ -13,8 +13,8 @@ import org.hibernate.SharedSessionContract;
 import org.hibernate.StatelessSession;
 
 import io.batchwise.core.KeyOrder;
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.KeysetQuery;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.KeysetQuery;
 import io.batchwise.hibernate.EntityPager;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
 import io.batchwise.hibernate.internal.PagerAccess;

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.hibernate.SessionFactory;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 import io.batchwise.hibernate.EntityPager;
 import io.batchwise.hibernate.internal.PagerAccess;
 
