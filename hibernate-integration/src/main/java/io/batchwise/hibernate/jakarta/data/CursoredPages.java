@@ -148,7 +148,7 @@ public final class CursoredPages {
             throw new IllegalStateException("session is closed; read pages with an open session");
         }
         EntityKeysetQuery<?, T> query = PagerAccess.get().query(pager);
-        int size = request.size();
+        int size = Arguments.atLeastOne("request.size()", request.size(), "ask for pages of at least one row");
         if (size > EntityPager.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("request.size() must be <= " + EntityPager.MAX_PAGE_SIZE + ", was "
                     + size + "; a page is held in memory whole: ask for smaller pages, or walk every row with"

@@ -1,6 +1,7 @@
 package io.batchwise.hibernate.jakarta.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -29,6 +30,17 @@ record KeyCursor(List<Object> values) implements PageRequest.Cursor {
     @Override
     public List<?> elements() {
         return values;
+    }
+
+    /** Equal values, binary keys ({@code byte[]}) by content. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof KeyCursor that && Arrays.deepEquals(values.toArray(), that.values.toArray());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(values.toArray());
     }
 
     /** The number of values, not the values (as {@link PageRequest.Cursor#toString()} asks). */
