@@ -30,6 +30,7 @@ import io.batchwise.core.spi.KeysetQuery;
 import io.batchwise.hibernate.internal.EntityKeys;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
 import io.batchwise.hibernate.internal.EntityQueryCompiler;
+import io.batchwise.hibernate.internal.PagerAccess;
 
 /**
  * Keyset (seek) paging over entities: each page is one short indexed query for the entities after
@@ -120,6 +121,26 @@ public final class EntityPager<T> {
     public static final int DEFAULT_MAX_TOKEN_CHARS = KeysetPages.DEFAULT_MAX_TOKEN_CHARS;
 
     private static final System.Logger LOG = System.getLogger(EntityPager.class.getName());
+
+    static {
+        // for the framework adapters in other packages of this module (io.batchwise.hibernate.jakarta.data)
+        PagerAccess.register(new PagerAccess.Access() {
+            @Override
+            public <R> EntityKeysetQuery<?, R> query(EntityPager<R> pager) {
+                return pager.query;
+            }
+
+            @Override
+            public KeysetPages pages(EntityPager<?> pager) {
+                return pager.pages;
+            }
+
+            @Override
+            public SessionFactory factory(EntityPager<?> pager) {
+                return pager.factory;
+            }
+        });
+    }
 
     private final SessionFactory factory;
     private final EntityKeysetQuery<?, T> query;
