@@ -10,6 +10,7 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.repository.core.RepositoryInformation;
 import org.springframework.data.repository.core.support.RepositoryProxyPostProcessor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -121,7 +122,7 @@ final class StreamingMethods implements RepositoryProxyPostProcessor {
                 return invocation.proceed();
             }
             if (settings.afterBatch().flushes() && !TransactionSynchronizationManager.isActualTransactionActive()) {
-                throw new IllegalStateException("@BatchwiseStream(afterBatch = " + settings.afterBatch() + ") on "
+                throw new InvalidDataAccessApiUsageException("@BatchwiseStream(afterBatch = " + settings.afterBatch() + ") on "
                         + settings.method() + " writes each batch, so it needs the caller's read-write transaction,"
                         + " but none is active; call it inside @Transactional or a TransactionTemplate");
             }

@@ -264,7 +264,8 @@ class BatchwiseStreamIT {
         assertStartupRefused(driver, CustomFactoryConfig.class, "needs a Batchwise repository, but the repository");
 
         ItemRepository repository = context(driver).getBean(ItemRepository.class);
-        IllegalStateException flushing = assertThrows(IllegalStateException.class, repository::everyItemFlushing);
+        InvalidDataAccessApiUsageException flushing = assertThrows(InvalidDataAccessApiUsageException.class,
+                repository::everyItemFlushing, "refused as Spring Data refuses a stream without a transaction");
         assertEquals("@BatchwiseStream(afterBatch = FLUSH_AND_CLEAR) on ItemRepository.everyItemFlushing() writes"
                 + " each batch, so it needs the caller's read-write transaction, but none is active; call it inside"
                 + " @Transactional or a TransactionTemplate", flushing.getMessage());
