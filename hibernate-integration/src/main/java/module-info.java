@@ -1,6 +1,8 @@
 /**
  * Batchwise for Hibernate ORM and Jakarta Persistence: {@code YieldPer}, {@code EntityPager},
- * {@code EntityMigration} and the server dialects, in {@code io.batchwise.hibernate}.
+ * {@code EntityMigration} and the server dialects, in {@code io.batchwise.hibernate}; the Spring
+ * Data JPA integration in {@code io.batchwise.hibernate.spring.data}, whose Spring modules are
+ * optional ({@code requires static}): an application without Spring needs none of them.
  * {@code io.batchwise.hibernate.internal} is not exported.
  */
 module io.batchwise.hibernate {
@@ -9,5 +11,18 @@ module io.batchwise.hibernate {
     requires transitive jakarta.persistence;
     requires java.naming; // SessionFactory is a javax.naming.Referenceable
 
+    // Spring (optional integrations): only io.batchwise.hibernate.spring.data touches them
+    requires static spring.core;
+    requires static spring.beans;
+    requires static spring.context;
+    requires static spring.aop;
+    requires static spring.tx;
+    requires static spring.orm;
+    requires static spring.data.commons;
+    requires static spring.data.jpa;
+
     exports io.batchwise.hibernate;
+    exports io.batchwise.hibernate.spring.data;
+    // Spring Data calls the fragment's implementation (a package-private class) reflectively
+    opens io.batchwise.hibernate.spring.data to spring.core, spring.data.commons;
 }

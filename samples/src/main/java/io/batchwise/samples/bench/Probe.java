@@ -79,6 +79,7 @@ public final class Probe {
     private SessionFactory sessionFactory;
     private EntityPager<Item> entityPager;
     private JdbcKeysetPager<Row> jdbcPager;
+    private SpringDataProbe springData;
     /** Resume tokens of the pager methods' page probes, by position (null: the first page). */
     private final Map<Long, String> tokens = new HashMap<>();
 
@@ -176,6 +177,8 @@ public final class Probe {
             jdbcPager();
         } else if (method == Method.KEYSET_PAGER || method == Method.KEYSET_PAGER_CREATED) {
             entityPager();
+        } else if (method.springData()) {
+            springData = new SpringDataProbe(dataSource());
         } else if (method.paged || isHibernate()) {
             sessionFactory();
         } else {
@@ -320,6 +323,8 @@ public final class Probe {
                     }
                 }
             }
+            case SPRING_DATA_STREAM, SPRING_DATA_STREAM_HINTED, SPRING_DATA_BATCHWISE_STREAM, SPRING_DATA_WINDOW,
+                    SPRING_DATA_KEYSET_FRAGMENT -> springData.run(method, tally::item);
             case KEYSET_JDBC -> {
                 try (KeysetWalk<Row> rows = jdbcPager().walk()) {
                     while (rows.hasNext()) {
@@ -503,6 +508,9 @@ public final class Probe {
 
     private void closeQuietly() {
         try {
+            if (springData != null) {
+                springData.close();
+            }
             if (sessionFactory != null) {
                 sessionFactory.close();
             }

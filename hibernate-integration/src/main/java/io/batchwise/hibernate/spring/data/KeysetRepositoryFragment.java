@@ -29,8 +29,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Failures;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.Failures;
 import io.batchwise.hibernate.EntityPager;
 import io.batchwise.hibernate.PageWork;
 
