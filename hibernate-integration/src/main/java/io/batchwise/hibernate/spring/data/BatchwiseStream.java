@@ -48,7 +48,8 @@ import io.batchwise.hibernate.YieldPer;
  *       the method: the transaction is bound to it.</li>
  *   <li>Entities are managed while their batch is read and detached when the next batch begins
  *       ({@link AfterBatch#CLEAR}); do not keep them to change later. A flushing {@link #afterBatch()}
- *       needs the caller's read-write transaction and is refused without one.</li>
+ *       needs the caller's read-write transaction and is refused without one (Spring Data's
+ *       {@code InvalidDataAccessApiUsageException}, as for its own stream without a transaction).</li>
  *   <li>The connection is the walk's alone while the stream is open ({@link ConnectionUse}): what
  *       the loop needs, fetch in the query ({@code join fetch}, an entity graph).</li>
  *   <li>Misuse is refused when the repository is created, before any SQL: the annotation on a

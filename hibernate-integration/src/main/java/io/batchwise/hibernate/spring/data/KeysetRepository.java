@@ -44,12 +44,16 @@ import io.batchwise.hibernate.PageWork;
  *       index's). Each distinct sort and size opens one {@link EntityPager}, kept for later calls
  *       (up to 64 per repository), whose index check logs a warning when no index serves the order.</li>
  *   <li>Transactions: {@link #keysetWindow}, {@link #keysetPage} and {@link #keysetStream} read in the
- *       caller's transaction, or in a read-only one of their own (for the stream, until it is closed
- *       or read to its end). {@link #forEachKeysetPage} commits each page in a transaction of its own
+ *       caller's transaction. Without one, a window or a page is one query in an entity manager of
+ *       its own, closed before the method returns (the entities are detached), as Spring Data runs its
+ *       own query methods; the stream runs in a read-only transaction of its own until it is closed
+ *       or read to its end. {@link #forEachKeysetPage} commits each page in a transaction of its own
  *       and refuses to run inside one.</li>
  *   <li>Bad input (a null or offset position, a position whose keys are not this order's, a size out
  *       of range, a tampered token) is refused with an {@link IllegalArgumentException} naming the
- *       parameter and the fix, before any SQL.</li>
+ *       parameter and the fix, before any SQL; through the repository proxy it reaches the caller as
+ *       Spring Data translates it, an {@code InvalidDataAccessApiUsageException} with that message
+ *       and cause.</li>
  * </ul>
  *
  * @param <T> the repository's entity

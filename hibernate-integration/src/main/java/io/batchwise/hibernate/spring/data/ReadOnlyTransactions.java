@@ -15,8 +15,8 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Reads in the caller's transaction, or, when none is active, in a read-only one of their own:
- * for a stream, from the call until the stream is closed or read to its end.
+ * Streams in the caller's transaction, or, when none is active, in a read-only one of their own,
+ * from the call until the stream is closed or read to its end.
  */
 final class ReadOnlyTransactions {
     /** Opens a stream; may throw anything the repository method throws. */
@@ -53,24 +53,6 @@ final class ReadOnlyTransactions {
                 manager.commit(transaction);
             }
         });
-    }
-
-    /** {@code work}'s result, in a read-only transaction that commits before it returns if none is active. */
-    static <T> T call(Supplier<PlatformTransactionManager> transactionManager, String name, Supplier<T> work) {
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            return work.get();
-        }
-        PlatformTransactionManager manager = transactionManager.get();
-        TransactionStatus transaction = manager.getTransaction(readOnly(name));
-        T result;
-        try {
-            result = work.get();
-        } catch (RuntimeException | Error e) {
-            rollback(manager, transaction, e);
-            throw e;
-        }
-        manager.commit(transaction);
-        return result;
     }
 
     private static TransactionDefinition readOnly(String name) {

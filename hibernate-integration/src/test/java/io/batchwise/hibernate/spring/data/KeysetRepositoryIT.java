@@ -252,6 +252,8 @@ class KeysetRepositoryIT {
         assertMessage("position must hold the keys of this order [category, id], but holds [createdAt, id]",
                 () -> repository.keysetWindow(ScrollPosition.forward(Map.of("createdAt", "x", "id", 1L)),
                         BY_CATEGORY, SIZE));
+        assertMessage("position must scroll forward when it is initial", () -> repository.keysetWindow(
+                ScrollPosition.keyset().backward(), BY_CATEGORY, SIZE));
         assertMessage("pageSize must be >= 1, was 0", () -> repository.keysetWindow(ScrollPosition.keyset(),
                 BY_CATEGORY, 0));
         assertMessage("pageSize must be <= 100000, was 100001", () -> repository.keysetPage(null, BY_CATEGORY, 100_001));
