@@ -187,6 +187,20 @@ public final class EntityPager<T> {
     }
 
     /**
+     * The token of the page after ({@code before}: before) the row whose key values are
+     * {@code values}, one per key of {@link #order()} in its order (the tiebreaker included), for
+     * callers that keep a position as key values rather than as a token (Spring Data's
+     * {@code KeysetScrollPosition}). A null value is a NULL key. The values are checked against the
+     * keys before any SQL, as a decoded token's are.
+     *
+     * @throws IllegalArgumentException if the count or a value does not fit the keys
+     */
+    public String tokenAt(List<?> values, boolean before) {
+        Arguments.notNull("values", values, "pass the key values of a row, one per key of order()");
+        return pages.tokenAt(before, new ArrayList<>(values));
+    }
+
+    /**
      * The warning the index check issued when the pager opened (no index serves the key order, with
      * the {@code CREATE INDEX} that would), or empty when an index serves it or the check was off.
      */

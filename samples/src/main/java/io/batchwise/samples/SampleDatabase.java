@@ -2,6 +2,8 @@ package io.batchwise.samples;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -88,11 +90,22 @@ public final class SampleDatabase implements AutoCloseable {
     public static Configuration hibernate(DataSource dataSource) {
         Configuration configuration = new Configuration().addAnnotatedClass(Item.class);
         configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
-        configuration.getProperties().put(AvailableSettings.DIALECT, ServerDialect.of(dataSource));
-        if (!answersKeywordLookup(dataSource)) {
-            configuration.getProperties().put(AvailableSettings.ALLOW_METADATA_ON_BOOT, false);
-        }
+        configuration.getProperties().putAll(hibernateSettings(dataSource));
         return configuration;
+    }
+
+    /**
+     * The settings {@link #hibernate(DataSource)} adds for the connected server: its dialect, and no
+     * boot-time metadata read where the server does not answer it (see above). For other ways of
+     * configuring Hibernate, e.g. Spring Boot's {@code HibernatePropertiesCustomizer}.
+     */
+    public static Map<String, Object> hibernateSettings(DataSource dataSource) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(AvailableSettings.DIALECT, ServerDialect.of(dataSource));
+        if (!answersKeywordLookup(dataSource)) {
+            settings.put(AvailableSettings.ALLOW_METADATA_ON_BOOT, false);
+        }
+        return settings;
     }
 
     private static boolean answersKeywordLookup(DataSource dataSource) {

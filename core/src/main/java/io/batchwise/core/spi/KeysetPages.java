@@ -255,6 +255,22 @@ public final class KeysetPages {
         return tokens.encode(false, values);
     }
 
+    /**
+     * The token for the page after ({@code before}: before) the row with key {@code values}, which
+     * a caller kept in another form (a framework's scroll position); the values are checked as a
+     * decoded token's are, before any SQL.
+     *
+     * @throws IllegalArgumentException if there are not as many values as keys, or one cannot be its key's
+     */
+    public String tokenAt(boolean before, List<Object> values) {
+        if (values.size() != keyCount) {
+            throw new IllegalArgumentException("key values must be one per key (" + keyCount + "), were "
+                    + values.size() + "; pass the values of every key, the appended id included");
+        }
+        valueCheck.accept(values);
+        return tokens.encode(before, values);
+    }
+
     private <T> Page<T> read(Reader<T> reader, boolean backward, List<Object> boundary, boolean fromToken) {
         return reader.read(backward, boundary, pageSize + 1, 0).toPage(pageSize, backward, fromToken, tokens);
     }

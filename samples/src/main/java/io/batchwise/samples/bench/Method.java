@@ -30,7 +30,13 @@ enum Method {
     KEYSET_PAGER_CREATED("batchwise-keyset-created", "Batchwise EntityPager by createdAt (non-unique; id appended), 1000-row pages, walk()", true),
     KEYSET_PAGER_READ_AHEAD("batchwise-keyset-readAhead", "Batchwise EntityPager by id, 1000-row pages, readAhead(1): the next page read in a StatelessSession of its own", true),
     KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true),
-    KEYSET_JDBC_READ_AHEAD("batchwise-keyset-jdbc-readAhead", "Batchwise JdbcKeysetPager by id, 1000-row pages, readAhead(1): the next page read on a second connection", true);
+    KEYSET_JDBC_READ_AHEAD("batchwise-keyset-jdbc-readAhead", "Batchwise JdbcKeysetPager by id, 1000-row pages, readAhead(1): the next page read on a second connection", true),
+    // Spring Data JPA (SpringDataProbe): repository methods as users write them, JpaTransactionManager
+    SPRING_DATA_STREAM("spring-data-stream", "Spring Data JPA Stream<Item> findAllByOrderById() in a read-only TransactionTemplate", false),
+    SPRING_DATA_STREAM_HINTED("spring-data-stream-hinted", "the same with @QueryHints fetch size Integer.MIN_VALUE and read-only, detach() of each entity (the usual workaround)", false),
+    SPRING_DATA_BATCHWISE_STREAM("spring-data-batchwise-stream", "the same query method with @BatchwiseStream(batchSize = 1000), no @Transactional", false),
+    SPRING_DATA_WINDOW("spring-data-window", "Spring Data JPA Window<Item> findFirst1000ByOrderByIdAsc(ScrollPosition) through WindowIterator, no transaction", true),
+    SPRING_DATA_KEYSET_FRAGMENT("spring-data-keyset-fragment", "Batchwise KeysetRepository.keysetWindow(position, Sort.by(\"id\"), 1000) through WindowIterator", true);
 
     /** Page size of every paged method, and batch size of every batched one. */
     static final int PAGE = 1_000;
@@ -59,6 +65,11 @@ enum Method {
             case KEYSET_JDBC_READ_AHEAD -> KEYSET_JDBC;
             default -> null;
         };
+    }
+
+    /** Run by {@link SpringDataProbe} in a Spring context. */
+    boolean springData() {
+        return name().startsWith("SPRING_DATA_");
     }
 
     static Method byId(String id) {

@@ -81,6 +81,7 @@ public final class Probe {
     private SessionFactory sessionFactory;
     private EntityPager<Item> entityPager;
     private JdbcKeysetPager<Row> jdbcPager;
+    private SpringDataProbe springData;
     /** Resume tokens of the pager methods' page probes, by position (null: the first page). */
     private final Map<Long, String> tokens = new HashMap<>();
 
@@ -180,6 +181,8 @@ public final class Probe {
         } else if (method == Method.KEYSET_PAGER || method == Method.KEYSET_PAGER_CREATED
                 || method == Method.KEYSET_PAGER_READ_AHEAD) {
             entityPager();
+        } else if (method.springData()) {
+            springData = new SpringDataProbe(dataSource());
         } else if (method.paged || isHibernate()) {
             sessionFactory();
         } else {
@@ -331,6 +334,8 @@ public final class Probe {
                     }
                 }
             }
+            case SPRING_DATA_STREAM, SPRING_DATA_STREAM_HINTED, SPRING_DATA_BATCHWISE_STREAM, SPRING_DATA_WINDOW,
+                    SPRING_DATA_KEYSET_FRAGMENT -> springData.run(method, tally::item);
             case KEYSET_JDBC, KEYSET_JDBC_READ_AHEAD -> {
                 try (KeysetWalk<Row> rows = jdbcPager().walk()) {
                     while (rows.hasNext()) {
@@ -518,6 +523,9 @@ public final class Probe {
 
     private void closeQuietly() {
         try {
+            if (springData != null) {
+                springData.close();
+            }
             if (sessionFactory != null) {
                 sessionFactory.close();
             }
