@@ -99,7 +99,7 @@ class JakartaDataBadInputIT {
         session = factory.openStatelessSession();
         closed = factory.openStatelessSession();
         closed.close();
-        rows = new TrickyRows_(session);
+        rows = GeneratedRepositories.on(TrickyRows_.class, session);
         newest = rows.pager().orderBy(SortKey.desc("createdAt")).open();
         foreign = EntityPager.of(otherFactory, TrickyRow.class).orderBy(SortKey.desc("createdAt")).open();
         byLabel = rows.pager().orderBy(SortKey.asc("label")).open();
@@ -133,7 +133,7 @@ class JakartaDataBadInputIT {
                         "hql must be a select query", "delete from TrickyRow"),
                 bad("yieldPer: selects another type", () -> rows.yieldPer("select e.label from TrickyRow e").open(),
                         "rowType must be the type the query selects", TrickyRow.class.getName()),
-                state("yieldPer: closed session", () -> new TrickyRows_(closed).yieldPer().open(),
+                state("yieldPer: closed session", () -> GeneratedRepositories.on(TrickyRows_.class, closed).yieldPer().open(),
                         "session is closed"),
                 // ---- pager, page and walk on the repository
                 bad("cursoredPage: null pager", () -> rows.cursoredPage(null, PageRequest.ofSize(5).withoutTotal()),

@@ -117,7 +117,7 @@ class JakartaDataIT {
     @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
     void streamsEveryEntityOfTheGeneratedRepositoryAndKeepsItsOwnMethods(JdbcDriver driver) throws Exception {
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
-            TrickyRows rows = new TrickyRows_(session);
+            TrickyRows rows = GeneratedRepositories.on(TrickyRows_.class, session);
             try (Stream<TrickyRow> all = rows.yieldPer().batchSize(50).stream()) {
                 assertEquals(serverIds("SELECT id FROM tricky ORDER BY id"), all.map(TrickyRow::getId).sorted().toList());
             }
@@ -136,7 +136,7 @@ class JakartaDataIT {
     @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
     void cursoredPagesGoForwardAndBackThroughEveryRowInTheServersOrder(JdbcDriver driver) throws Exception {
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
-            TrickyRows rows = new TrickyRows_(session);
+            TrickyRows rows = GeneratedRepositories.on(TrickyRows_.class, session);
             for (Order order : Order.values()) {
                 EntityPager<TrickyRow> pager = rows.pager().orderBy(order.key).open();
                 List<Long> expected = serverIds("SELECT id FROM tricky ORDER BY " + order.sql);
@@ -169,7 +169,7 @@ class JakartaDataIT {
     @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
     void cursorsCarryEachKeyExactlyWithNullAndTheTiebreaker(JdbcDriver driver) throws Exception {
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
-            TrickyRows rows = new TrickyRows_(session);
+            TrickyRows rows = GeneratedRepositories.on(TrickyRows_.class, session);
             CursoredPage<TrickyRow> byLabel = rows.cursoredPage(rows.pager().orderBy(SortKey.asc("label")).open(),
                     PageRequest.ofSize(SIZE).withoutTotal());
             PageRequest.Cursor nullLabel = byLabel.cursor(0);
@@ -194,7 +194,7 @@ class JakartaDataIT {
     void aCursorMadeWithCursorForKeyPagesAfterAndBeforeItsRowAlsoWithANullKey(JdbcDriver driver) throws Exception {
         List<Long> expected = serverIds("SELECT id FROM tricky ORDER BY label, id");
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
-            TrickyRows rows = new TrickyRows_(session);
+            TrickyRows rows = GeneratedRepositories.on(TrickyRows_.class, session);
             EntityPager<TrickyRow> pager = rows.pager().orderBy(SortKey.asc("label")).open();
             CursoredPage<TrickyRow> first = rows.cursoredPage(pager, PageRequest.ofSize(SIZE).withoutTotal());
             PageRequest.Cursor third = PageRequest.Cursor.forKey(null, first.content().get(3).getId()); // as a client sends it
@@ -219,7 +219,7 @@ class JakartaDataIT {
     void aWalkGoesOnFromAPagesCursorAndAPageFromAWalksResumeToken(JdbcDriver driver) throws Exception {
         List<Long> expected = serverIds("SELECT id FROM tricky ORDER BY created_at DESC, id DESC");
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
-            TrickyRows rows = new TrickyRows_(session);
+            TrickyRows rows = GeneratedRepositories.on(TrickyRows_.class, session);
             EntityPager<TrickyRow> pager = rows.pager().orderBy(SortKey.desc("createdAt")).pageSize(16).open();
             CursoredPage<TrickyRow> first = rows.cursoredPage(pager, PageRequest.ofSize(SIZE).withoutTotal());
             String token = CursoredPages.token(pager, first.cursor(SIZE - 1));
@@ -258,7 +258,7 @@ class JakartaDataIT {
     @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
     void hibernatesOwnCursoredPageStopsAtANullKeyWhereTheKeysetPagerGoesOn(JdbcDriver driver) throws Exception {
         try (StatelessSession session = FACTORIES.get(driver).openStatelessSession()) {
-            TrickyRows rows = new TrickyRows_(session);
+            TrickyRows rows = GeneratedRepositories.on(TrickyRows_.class, session);
             jakarta.data.Order<TrickyRow> byLabel = jakarta.data.Order.by(_TrickyRow.label.asc(), _TrickyRow.id.asc());
             CursoredPage<TrickyRow> first = rows.pages(PageRequest.ofSize(SIZE).withoutTotal(), byLabel);
             assertNull(first.content().get(SIZE - 1).getLabel(), "the first page ends on a NULL label");

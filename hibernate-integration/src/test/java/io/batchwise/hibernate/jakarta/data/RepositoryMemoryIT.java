@@ -134,7 +134,7 @@ class RepositoryMemoryIT {
             dataSource.setMaximumPoolSize(2);
             try (SessionFactory factory = SessionFactories.of(dataSource, ItemRow.class);
                     StatelessSession session = factory.openStatelessSession()) {
-                ItemRows items = new ItemRows_(session);
+                ItemRows items = GeneratedRepositories.on(ItemRows_.class, session);
                 try (KeysetWalk<ItemRow> walk = mode.equals("walk")
                         ? items.walk(items.pager().orderBy(SortKey.asc("createdAt")).pageSize(1_000).open(), null)
                         : null;
