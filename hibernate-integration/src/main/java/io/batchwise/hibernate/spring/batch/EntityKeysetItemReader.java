@@ -24,9 +24,12 @@ import io.batchwise.hibernate.EntityPager;
  *         .build();
  * }</pre>
  *
+ * <p>Not final, as Spring Batch's own readers, so that a {@code @StepScope} bean method can return this
+ * type (the scope proxies the class).
+ *
  * @param <T> the item type: the entity, or the pager's projection
  */
-public final class EntityKeysetItemReader<T> extends KeysetItemReader<T> {
+public class EntityKeysetItemReader<T> extends KeysetItemReader<T> {
     private final EntityPager<T> pager;
     private StatelessSession session;
 

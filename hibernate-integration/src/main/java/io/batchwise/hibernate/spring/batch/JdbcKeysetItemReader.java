@@ -18,9 +18,12 @@ import io.batchwise.core.KeysetWalk;
  *         .build();
  * }</pre>
  *
+ * <p>Not final, as Spring Batch's own readers, so that a {@code @StepScope} bean method can return this
+ * type (the scope proxies the class).
+ *
  * @param <T> the row type
  */
-public final class JdbcKeysetItemReader<T> extends KeysetItemReader<T> {
+public class JdbcKeysetItemReader<T> extends KeysetItemReader<T> {
     private final JdbcKeysetPager<T> pager;
 
     JdbcKeysetItemReader(String name, JdbcKeysetPager<T> pager, boolean saveState) {

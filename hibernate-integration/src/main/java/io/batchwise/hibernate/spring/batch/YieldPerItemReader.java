@@ -52,9 +52,12 @@ import io.batchwise.hibernate.YieldPer;
  *   <li>Not thread-safe: one reader per step execution.</li>
  * </ul>
  *
+ * <p>Not final, as Spring Batch's own readers, so that a {@code @StepScope} bean method can return this
+ * type (the scope proxies the class).
+ *
  * @param <T> the item type
  */
-public final class YieldPerItemReader<T> extends ItemStreamSupport implements ItemStreamReader<T> {
+public class YieldPerItemReader<T> extends ItemStreamSupport implements ItemStreamReader<T> {
     /** The execution-context key suffix of the items read: {@code <name>.read.count}. */
     public static final String READ_COUNT_KEY = "read.count";
 
