@@ -27,7 +27,16 @@ enum Method {
     OFFSET("offset", "OFFSET paging (setFirstResult/setMaxResults, 1000 rows), clear() per page; capped in time", true),
     KEYSET_PAGER("batchwise-keyset", "Batchwise EntityPager by id on a Session, 1000-row pages, walk() (clear() per page)", true),
     KEYSET_PAGER_CREATED("batchwise-keyset-created", "Batchwise EntityPager by createdAt (non-unique; id appended), 1000-row pages, walk()", true),
-    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true);
+    KEYSET_JDBC("batchwise-keyset-jdbc", "Batchwise JdbcKeysetPager by id (plain JDBC, rows mapped to records), 1000-row pages, walk()", true),
+    // Spring Batch 6 readers, configured as their reference documentation shows (read() until null, no step
+    // around them), next to the Batchwise readers of io.batchwise.hibernate.spring.batch. Batch 6 has no
+    // HibernateCursorItemReader any more (the Hibernate readers were removed in Spring Batch 6.0).
+    SB_JPA_CURSOR("sb-jpa-cursor", "Spring Batch JpaCursorItemReader, queryString \"from Item order by id\" (no hints)", false),
+    SB_JPA_PAGING("sb-jpa-paging", "Spring Batch JpaPagingItemReader, pageSize 1000, queryString \"from Item order by id\" (OFFSET paging, a transaction per page); capped in time", true),
+    SB_JDBC_PAGING("sb-jdbc-paging", "Spring Batch JdbcPagingItemReader, MySqlPagingQueryProvider, sortKey id, pageSize 1000", true),
+    SB_BW_YIELD_PER("sb-batchwise-yieldper", "Batchwise YieldPerItemReader (StatelessSession, batchSize 1000)", false),
+    SB_BW_ENTITY_KEYSET("sb-batchwise-entity-keyset", "Batchwise EntityKeysetItemReader, EntityPager by id, 1000-row pages (StatelessSession)", true),
+    SB_BW_JDBC_KEYSET("sb-batchwise-jdbc-keyset", "Batchwise JdbcKeysetItemReader, JdbcKeysetPager by id, 1000-row pages", true);
 
     /** Page size of every paged method, and batch size of every batched one. */
     static final int PAGE = 1_000;

@@ -55,10 +55,21 @@ public final class CounterJobSample {
 
     public static void main(String[] args) throws Exception {
         long rows = Long.getLong("rows", 1_000_000L);
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1, was " + rows + "; pass -Drows=1000000");
+        }
         String schema = System.getProperty("batchwise.batch.schema", SCHEMA);
         JdbcDriver driver = "mariadb".equalsIgnoreCase(System.getProperty("batchwise.driver", "mysql"))
                 ? JdbcDriver.MARIADB_CONNECTOR_J : JdbcDriver.MYSQL_CONNECTOR_J;
         SampleServer server = SampleServer.get();
+        try {
+            run(server, schema, driver, rows);
+        } finally {
+            SampleServer.stopEmbeddedNow(); // its watcher thread would keep the JVM alive
+        }
+    }
+
+    private static void run(SampleServer server, String schema, JdbcDriver driver, long rows) throws Exception {
         try (Connection c = server.connect(null); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         }
