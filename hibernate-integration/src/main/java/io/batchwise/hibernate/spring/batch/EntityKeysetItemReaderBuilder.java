@@ -1,7 +1,7 @@
 package io.batchwise.hibernate.spring.batch;
 
 import io.batchwise.hibernate.EntityPager;
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * Builds a {@link EntityKeysetItemReader}, in the style of Spring Batch's own reader builders: the

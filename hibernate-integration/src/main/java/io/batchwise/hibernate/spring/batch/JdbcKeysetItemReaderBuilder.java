@@ -1,7 +1,7 @@
 package io.batchwise.hibernate.spring.batch;
 
 import io.batchwise.core.JdbcKeysetPager;
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * Builds a {@link JdbcKeysetItemReader}, in the style of Spring Batch's own reader builders: the

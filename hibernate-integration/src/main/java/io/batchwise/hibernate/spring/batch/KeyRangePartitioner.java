@@ -10,7 +10,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 import io.batchwise.core.JdbcKeysetPager;
 import io.batchwise.core.KeyRange;
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 import io.batchwise.hibernate.EntityPager;
 
 /**

@@ -7,7 +7,7 @@ import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 import io.batchwise.hibernate.YieldPer;
 
 /**

@@ -1,4 +1,6 @@
-package io.batchwise.core.internal.migration;
+package io.batchwise.core.spi;
+
+import io.batchwise.core.internal.migration.JobLock;
 
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -17,18 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.batchwise.core.BatchwiseException;
-import io.batchwise.core.internal.Failures;
 import io.batchwise.core.migration.ChunkReport;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationProgress;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.RetryPolicy;
 import io.batchwise.core.migration.StopSignal;
-import io.batchwise.core.spi.Checkpoint;
-import io.batchwise.core.spi.CheckpointStore;
-import io.batchwise.core.spi.KeyQuantiles;
-import io.batchwise.core.spi.MigrationListener;
-import io.batchwise.core.spi.Throttle;
 
 /**
  * The one migration loop, whatever reads and changes the rows (plain JDBC, Hibernate sessions):

@@ -1,4 +1,5 @@
-package io.batchwise.core.internal;
+package io.batchwise.core.spi;
+
 
 /**
  * Argument checks for public entry points: each message names the parameter, the bad value and

@@ -1,4 +1,9 @@
-package io.batchwise.core.internal;
+package io.batchwise.core.spi;
+
+import io.batchwise.core.internal.FetchPlans;
+import io.batchwise.core.internal.NetWriteTimeout;
+import io.batchwise.core.internal.RunningQueries;
+import io.batchwise.core.internal.StreamingConnections;
 
 import java.sql.Connection;
 import java.sql.SQLException;

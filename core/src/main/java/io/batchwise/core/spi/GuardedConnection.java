@@ -1,4 +1,4 @@
-package io.batchwise.core.internal.migration;
+package io.batchwise.core.spi;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

@@ -1,4 +1,4 @@
-package io.batchwise.core.internal;
+package io.batchwise.core.spi;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,5 @@
-package io.batchwise.core.internal;
+package io.batchwise.core.spi;
+
 
 /**
  * A walk over one forward-only result streamed over one connection: the base of every streaming

@@ -1,4 +1,6 @@
-package io.batchwise.core.internal;
+package io.batchwise.core.spi;
+
+import io.batchwise.core.internal.KeyTypes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

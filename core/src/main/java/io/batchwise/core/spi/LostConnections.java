@@ -1,4 +1,6 @@
-package io.batchwise.core.internal;
+package io.batchwise.core.spi;
+
+import io.batchwise.core.internal.StreamingConnections;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.batchwise.core.internal;
+package io.batchwise.core.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
