@@ -31,7 +31,7 @@ import io.batchwise.core.KeysetWalk;
  *   <li>Exactly once: when the step's writer writes in the same transaction as the job repository
  *       (the same {@code DataSource} and transaction manager), an item's writes and the token past it
  *       commit together, so a crash at any instant (even {@code kill -9}) neither loses nor repeats an
- *       item on restart; the {@code PartitionedJobSample} proves it.</li>
+ *       item on restart; the sample job's {@code CounterJobKillIT} proves it.</li>
  *   <li>Not thread-safe: one reader per step execution (a multi-threaded step would interleave the
  *       token; partition instead).</li>
  * </ul>
