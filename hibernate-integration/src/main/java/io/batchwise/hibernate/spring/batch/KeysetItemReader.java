@@ -13,8 +13,9 @@ import io.batchwise.core.KeysetWalk;
  * time and, on every {@link #update(ExecutionContext)} (the step calls it in each chunk's transaction,
  * before the commit), stores the pager's resume token, the position after the last item read, under
  * {@code <name>.token}. A restarted step seeks straight to that position with one indexed query: no
- * item is read again to skip it (Spring Batch's paging readers count items and re-read them, with
- * OFFSET), and rows inserted or deleted before the position while the job was down do not shift it.
+ * row before it is read again (Spring Batch's {@code JpaPagingItemReader} restarts from an item count,
+ * which becomes an OFFSET the server reads past), and rows inserted or deleted before the position while
+ * the job was down do not shift it.
  *
  * <p>In a partitioned step with {@link KeyRangePartitioner}, the reader reads only its partition's key
  * range, which it finds in the step's {@link ExecutionContext}; declare it {@code @StepScope} so that
