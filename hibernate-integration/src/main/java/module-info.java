@@ -2,8 +2,9 @@
  * Batchwise for Hibernate ORM and Jakarta Persistence: {@code YieldPer}, {@code EntityPager},
  * {@code EntityMigration} and the server dialects, in {@code io.batchwise.hibernate}; Jakarta Data
  * repositories' walks and pages in {@code io.batchwise.hibernate.jakarta.data} (needs {@code jakarta.data});
- * the Spring Data JPA integration in {@code io.batchwise.hibernate.spring.data}. The framework
- * modules are optional ({@code requires static}): an application without them needs none.
+ * the Spring Data JPA integration in {@code io.batchwise.hibernate.spring.data}; Spring Batch readers
+ * and a partitioner in {@code io.batchwise.hibernate.spring.batch}. The framework modules are
+ * optional ({@code requires static}): an application without them needs none.
  * {@code io.batchwise.hibernate.internal} is not exported.
  */
 module io.batchwise.hibernate {
@@ -23,10 +24,13 @@ module io.batchwise.hibernate {
     requires static spring.orm;
     requires static spring.data.commons;
     requires static spring.data.jpa;
+    requires static spring.batch.core;
+    requires static spring.batch.infrastructure;
 
     exports io.batchwise.hibernate;
     exports io.batchwise.hibernate.jakarta.data;
     exports io.batchwise.hibernate.spring.data;
+    exports io.batchwise.hibernate.spring.batch;
     // Spring Data calls the fragment's implementation (a package-private class) reflectively
     opens io.batchwise.hibernate.spring.data to spring.core, spring.data.commons;
 }

@@ -1,6 +1,7 @@
 package io.batchwise.core;
 
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import io.batchwise.core.spi.KeysetPages;
 import io.batchwise.core.spi.KeysetQuery;
 import io.batchwise.core.spi.ResumeTokens;
 import io.batchwise.core.spi.SessionZone;
+import io.batchwise.core.spi.KeyQuantiles;
 import io.batchwise.core.spi.TableSchema;
 
 /**
@@ -172,6 +174,68 @@ public final class JdbcKeysetPager<T> {
         return Optional.ofNullable(indexAdvice);
     }
 
+    /**
+     * Cuts the rows into about {@code ranges} disjoint key ranges of about equal size that together
+     * cover every row, with boundaries at the key quantiles read from the index (one {@code COUNT(*)}
+     * and one indexed {@code LIMIT 1 OFFSET n} query per boundary, on one borrowed connection): the
+     * splitter a {@link JdbcMigration}'s partitions use. Fewer ranges when the query has fewer rows
+     * than {@code ranges}; one ({@link KeyRange#ALL}) for {@code ranges == 1} or no rows. Rows added
+     * after the split fall into the range their keys belong to (after the last boundary: the last
+     * range). Walk a range with {@link #walkRange(KeyRange)}.
+     *
+     * @throws IllegalArgumentException if {@code ranges < 1}; no SQL runs then
+     */
+    public List<KeyRange> split(int ranges) {
+        Arguments.atLeastOne("ranges", ranges, "pass the number of key ranges to cut the rows into, e.g. 4");
+        if (ranges == 1) {
+            return List.of(KeyRange.ALL);
+        }
+        try {
+            List<List<Object>> bounds = Borrowed.read(dataSource, c -> {
+                KeyQuantiles rows = quantiles(query, c);
+                return KeyQuantiles.boundaries(rows, rows.count(), ranges);
+            });
+            return KeyQuantiles.ranges(bounds, pages::forwardToken);
+        } catch (SQLException e) {
+            throw Failures.wrap("Splitting the rows into " + ranges + " key ranges failed: " + e.getMessage(), 0, null, e);
+        }
+    }
+
+    /**
+     * Walks the rows of {@code range} (from {@link #split(int)}, or {@link KeyRange#resumeAfter(String)}
+     * of one with a {@link KeysetWalk#resumeToken()}), as {@link #walk(String)} does: the upper end is
+     * part of every page query ({@code ... AND <keys> <= <through>}), so the walk stops at the range's
+     * last row without reading past it.
+     *
+     * @throws IllegalArgumentException if either token is refused (see {@link #page(String)}) or leads
+     *         backward; no SQL runs then
+     */
+    public KeysetWalk<T> walkRange(KeyRange range) {
+        Arguments.notNull("range", range, "pass a KeyRange from split(n), or KeyRange.ALL");
+        List<Object> through = pages.forwardStart(range.through());
+        if (through == null) {
+            return walk(range.after());
+        }
+        return pages.walk(range.after(), (backward, boundary, limit, rowsBefore) -> read(backward, boundary, through,
+                limit, rowsBefore), () -> { });
+    }
+
+    /** The rows of {@code query} on {@code connection}, to split at key quantiles. */
+    static <T> KeyQuantiles quantiles(KeysetQuery<T> query, Connection connection) {
+        return new KeyQuantiles() {
+            @Override
+            public long count() throws SQLException {
+                return query.count(connection);
+            }
+
+            @Override
+            public List<Object> keysAt(List<Object> after, long offset) throws SQLException {
+                KeysetQuery.Rows<T> rows = query.read(connection, false, after, null, 1, 0, " OFFSET " + (offset - 1));
+                return rows.size() == 0 ? null : rows.keys().get(0);
+            }
+        };
+    }
+
     /** For {@link JdbcMigration}: the query a chunk reads with, on the chunk's own connection. */
     KeysetQuery<T> query() {
         return query;
@@ -189,8 +253,14 @@ public final class JdbcKeysetPager<T> {
 
     /** One page's rows on a connection borrowed for it. */
     private KeysetQuery.Rows<T> read(boolean backward, List<Object> boundary, int limit, long rowsBefore) {
+        return read(backward, boundary, null, limit, rowsBefore);
+    }
+
+    /** One page's rows up to and including the row with keys {@code through} (null: no bound). */
+    private KeysetQuery.Rows<T> read(boolean backward, List<Object> boundary, List<Object> through, int limit,
+            long rowsBefore) {
         try {
-            return Borrowed.read(dataSource, c -> query.read(c, backward, boundary, limit, rowsBefore));
+            return Borrowed.read(dataSource, c -> query.read(c, backward, boundary, through, limit, rowsBefore, ""));
         } catch (SQLException e) {
             throw Failures.wrap("Reading the keyset page after row " + rowsBefore + " failed: " + e.getMessage()
                     + ". The walk can be resumed from resumeToken()", rowsBefore, null, e);

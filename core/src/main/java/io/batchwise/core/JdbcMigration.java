@@ -18,6 +18,7 @@ import io.batchwise.core.spi.MigrationEngine;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationOptions;
 import io.batchwise.core.migration.MigrationResult;
+import io.batchwise.core.spi.KeyQuantiles;
 
 /**
  * A memory-bounded, restartable migration over plain JDBC: visits the rows of a
@@ -208,14 +209,8 @@ public final class JdbcMigration {
         }
 
         @Override
-        public long count(Connection connection) throws SQLException {
-            return query.count(connection);
-        }
-
-        @Override
-        public List<Object> keysAt(Connection connection, List<Object> after, long offset) throws SQLException {
-            KeysetQuery.Rows<T> rows = query.read(connection, false, after, null, 1, 0, " OFFSET " + (offset - 1));
-            return rows.size() == 0 ? null : rows.keys().get(0);
+        public KeyQuantiles quantiles(Connection connection) {
+            return JdbcKeysetPager.quantiles(query, connection);
         }
 
         @Override

@@ -27,6 +27,7 @@ import io.batchwise.core.spi.KeysetQuery;
 import io.batchwise.core.spi.MigrationEngine;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationOptions;
+import io.batchwise.core.spi.KeyQuantiles;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
 
@@ -248,21 +249,8 @@ public final class EntityMigration {
         }
 
         @Override
-        public long count(Connection connection) {
-            try (StatelessSession session = factory.openStatelessSession()) {
-                return query.count(session);
-            }
-        }
-
-        @Override
-        public List<Object> keysAt(Connection connection, List<Object> after, long offset) {
-            if (offset - 1 > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("a partition of more than " + Integer.MAX_VALUE + " rows");
-            }
-            try (StatelessSession session = factory.openStatelessSession()) {
-                KeysetQuery.Rows<T> rows = query.read(session, false, after, null, (int) (offset - 1), 1, 0, false);
-                return rows.size() == 0 ? null : rows.keys().get(0);
-            }
+        public KeyQuantiles quantiles(Connection connection) {
+            return EntityPager.quantiles(factory, query);
         }
 
         @Override

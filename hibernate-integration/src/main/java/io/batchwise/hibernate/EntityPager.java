@@ -1,5 +1,6 @@
 package io.batchwise.hibernate;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,12 +21,14 @@ import org.hibernate.Transaction;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.IndexCheck;
 import io.batchwise.core.KeyOrder;
+import io.batchwise.core.KeyRange;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.spi.Arguments;
 import io.batchwise.core.spi.Failures;
 import io.batchwise.core.spi.KeysetPages;
+import io.batchwise.core.spi.KeyQuantiles;
 import io.batchwise.core.spi.KeysetQuery;
 import io.batchwise.hibernate.internal.EntityKeys;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
@@ -349,6 +352,72 @@ public final class EntityPager<T> {
             throw new IllegalStateException("entityManager is closed; read pages with an open EntityManager");
         }
         return entityManager.unwrap(Session.class);
+    }
+
+    /**
+     * Cuts the rows into about {@code ranges} disjoint key ranges of about equal size that together
+     * cover every row, with boundaries at the key quantiles read from the index, in a stateless session
+     * of the pager's factory: the splitter an {@link EntityMigration}'s partitions use. Fewer ranges when
+     * there are fewer rows than {@code ranges}; one ({@link KeyRange#ALL}) for {@code ranges == 1}, no
+     * rows, or a {@link CriteriaCondition} in the query (which is not counted). Walk a range with
+     * {@link #walkRange(StatelessSession, KeyRange)}.
+     *
+     * @throws IllegalArgumentException if {@code ranges < 1}; no SQL runs then
+     */
+    public List<KeyRange> split(int ranges) {
+        Arguments.atLeastOne("ranges", ranges, "pass the number of key ranges to cut the rows into, e.g. 4");
+        if (ranges == 1) {
+            return List.of(KeyRange.ALL);
+        }
+        try {
+            KeyQuantiles rows = quantiles(factory, query);
+            return KeyQuantiles.ranges(KeyQuantiles.boundaries(rows, rows.count(), ranges), pages::forwardToken);
+        } catch (SQLException e) {
+            throw Failures.wrap("Splitting the rows into " + ranges + " key ranges failed: " + e.getMessage(), 0, null, e);
+        }
+    }
+
+    /**
+     * The entities of {@code range} (from {@link #split(int)}, or {@link KeyRange#resumeAfter(String)}
+     * of one with a {@link KeysetWalk#resumeToken()}), read one page at a time in the caller's stateless
+     * session; the range's upper end is part of every page query, so the walk stops at its last row.
+     *
+     * @throws IllegalArgumentException if either token is refused or leads backward; no SQL runs then
+     */
+    public KeysetWalk<T> walkRange(StatelessSession session, KeyRange range) {
+        Arguments.notNull("range", range, "pass a KeyRange from split(n), or KeyRange.ALL");
+        open(session);
+        List<Object> through = pages.forwardStart(range.through());
+        return pages.walk(range.after(), (backward, boundary, limit, rowsBefore) -> query.read(session, backward,
+                boundary, through, 0, limit, rowsBefore, false), () -> { });
+    }
+
+    /** The factory this pager reads entities of (what a reader that opens its own sessions uses). */
+    public SessionFactory sessionFactory() {
+        return factory;
+    }
+
+    /** The rows of {@code query}, each question asked in a stateless session of its own. */
+    static KeyQuantiles quantiles(SessionFactory factory, EntityKeysetQuery<?, ?> query) {
+        return new KeyQuantiles() {
+            @Override
+            public long count() {
+                try (StatelessSession session = factory.openStatelessSession()) {
+                    return query.count(session);
+                }
+            }
+
+            @Override
+            public List<Object> keysAt(List<Object> after, long offset) {
+                if (offset - 1 > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("a key range of more than " + Integer.MAX_VALUE + " rows");
+                }
+                try (StatelessSession session = factory.openStatelessSession()) {
+                    KeysetQuery.Rows<?> rows = query.read(session, false, after, null, (int) (offset - 1), 1, 0, false);
+                    return rows.size() == 0 ? null : rows.keys().get(0);
+                }
+            }
+        };
     }
 
     /** For {@link EntityMigration}: the query a chunk reads with, in the chunk's own session. */

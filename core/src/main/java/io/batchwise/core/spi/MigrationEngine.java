@@ -49,14 +49,8 @@ public final class MigrationEngine implements Migration {
         /** The key values of a token this backend issued; {@link IllegalArgumentException} otherwise. */
         List<Object> decode(String token);
 
-        /** The rows the job visits, counted on {@code connection}. */
-        long count(Connection connection) throws SQLException;
-
-        /**
-         * The key values of the row {@code offset} rows after {@code after} (null: the start), counting
-         * from 1, or null when there are fewer rows: a partition boundary read from the index.
-         */
-        List<Object> keysAt(Connection connection, List<Object> after, long offset) throws SQLException;
+        /** The rows the job visits, to count and split at key quantiles, read on {@code connection}. */
+        KeyQuantiles quantiles(Connection connection);
 
         /**
          * Runs one chunk: begins a transaction on a connection of its own, reads up to
@@ -170,7 +164,7 @@ public final class MigrationEngine implements Migration {
                 settings.listener().finished(done);
                 return done;
             }
-            long total = backend.count(admin);
+            long total = backend.quantiles(admin).count();
             if (checkpoints.isEmpty()) {
                 checkpoints = plan(admin, total);
                 if (!settings.dryRun()) {
@@ -244,19 +238,7 @@ public final class MigrationEngine implements Migration {
     /** The partitions of a new job: boundaries at the key quantiles of the rows, read from the index. */
     private List<Checkpoint> plan(Connection admin, long total) throws SQLException {
         int wanted = settings.partitions();
-        List<List<Object>> bounds = new ArrayList<>();
-        if (wanted > 1 && total > 0) {
-            long step = total / wanted;
-            List<Object> after = null;
-            for (int i = 1; i < wanted && step > 0; i++) {
-                List<Object> bound = backend.keysAt(admin, after, step);
-                if (bound == null) {
-                    break;
-                }
-                bounds.add(bound);
-                after = bound;
-            }
-        }
+        List<List<Object>> bounds = KeyQuantiles.boundaries(backend.quantiles(admin), total, wanted);
         int parts = wanted;
         List<Checkpoint> plan = new ArrayList<>(parts);
         String start = settings.startAfter() == null ? null : backend.encode(settings.startAfter());

@@ -36,7 +36,16 @@ enum Method {
     SPRING_DATA_STREAM_HINTED("spring-data-stream-hinted", "the same with @QueryHints fetch size Integer.MIN_VALUE and read-only, detach() of each entity (the usual workaround)", false),
     SPRING_DATA_BATCHWISE_STREAM("spring-data-batchwise-stream", "the same query method with @BatchwiseStream(batchSize = 1000), no @Transactional", false),
     SPRING_DATA_WINDOW("spring-data-window", "Spring Data JPA Window<Item> findFirst1000ByOrderByIdAsc(ScrollPosition) through WindowIterator, no transaction", true),
-    SPRING_DATA_KEYSET_FRAGMENT("spring-data-keyset-fragment", "Batchwise KeysetRepository.keysetWindow(position, Sort.by(\"id\"), 1000) through WindowIterator", true);
+    SPRING_DATA_KEYSET_FRAGMENT("spring-data-keyset-fragment", "Batchwise KeysetRepository.keysetWindow(position, Sort.by(\"id\"), 1000) through WindowIterator", true),
+    // Spring Batch 6 readers, configured as their reference documentation shows (read() until null, no step
+    // around them), next to the Batchwise readers of io.batchwise.hibernate.spring.batch. Batch 6 has no
+    // HibernateCursorItemReader any more (the Hibernate readers were removed in Spring Batch 6.0).
+    SB_JPA_CURSOR("sb-jpa-cursor", "Spring Batch JpaCursorItemReader, queryString \"from Item order by id\" (no hints)", false),
+    SB_JPA_PAGING("sb-jpa-paging", "Spring Batch JpaPagingItemReader, pageSize 1000, queryString \"from Item order by id\" (OFFSET paging, a transaction per page); capped in time", true),
+    SB_JDBC_PAGING("sb-jdbc-paging", "Spring Batch JdbcPagingItemReader, MySqlPagingQueryProvider, sortKey id, pageSize 1000", true),
+    SB_BW_YIELD_PER("sb-batchwise-yieldper", "Batchwise YieldPerItemReader (StatelessSession, batchSize 1000)", false),
+    SB_BW_ENTITY_KEYSET("sb-batchwise-entity-keyset", "Batchwise EntityKeysetItemReader, EntityPager by id, 1000-row pages (StatelessSession)", true),
+    SB_BW_JDBC_KEYSET("sb-batchwise-jdbc-keyset", "Batchwise JdbcKeysetItemReader, JdbcKeysetPager by id, 1000-row pages", true);
 
     /** Page size of every paged method, and batch size of every batched one. */
     static final int PAGE = 1_000;

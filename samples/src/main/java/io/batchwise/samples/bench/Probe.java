@@ -31,6 +31,12 @@ import org.hibernate.query.KeyedResultList;
 import org.hibernate.query.Order;
 import org.hibernate.query.SelectionQuery;
 
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.batch.infrastructure.item.database.builder.JpaCursorItemReaderBuilder;
+import org.springframework.batch.infrastructure.item.database.builder.JpaPagingItemReaderBuilder;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -46,6 +52,9 @@ import io.batchwise.hibernate.YieldPer;
 import io.batchwise.samples.Item;
 import io.batchwise.samples.ItemTable;
 import io.batchwise.samples.SampleDatabase;
+import io.batchwise.hibernate.spring.batch.EntityKeysetItemReaderBuilder;
+import io.batchwise.hibernate.spring.batch.JdbcKeysetItemReaderBuilder;
+import io.batchwise.hibernate.spring.batch.YieldPerItemReaderBuilder;
 
 /**
  * One benchmark run in a JVM of its own (started by {@link Benchmark} with the heap cap): reads the
@@ -176,7 +185,8 @@ public final class Probe {
     private void prepare() {
         if (method == Method.JDBC_CURSOR) {
             cursorDataSource = pool(url + (url.contains("?") ? "&" : "?") + "useCursorFetch=true");
-        } else if (method == Method.KEYSET_JDBC || method == Method.KEYSET_JDBC_READ_AHEAD) {
+        } else if (method == Method.KEYSET_JDBC || method == Method.KEYSET_JDBC_READ_AHEAD
+                || method == Method.SB_BW_JDBC_KEYSET) {
             jdbcPager();
         } else if (method == Method.KEYSET_PAGER || method == Method.KEYSET_PAGER_CREATED
                 || method == Method.KEYSET_PAGER_READ_AHEAD) {
@@ -192,7 +202,8 @@ public final class Probe {
 
     private boolean isHibernate() {
         return switch (method) {
-            case JDBC_STREAM, JDBC_CURSOR, JDBC_BUFFERED, JDBC_WALKER, KEYSET_JDBC, KEYSET_JDBC_READ_AHEAD -> false;
+            case JDBC_STREAM, JDBC_CURSOR, JDBC_BUFFERED, JDBC_WALKER, KEYSET_JDBC, KEYSET_JDBC_READ_AHEAD, SB_JDBC_PAGING,
+                    SB_BW_JDBC_KEYSET -> false;
             default -> true;
         };
     }
@@ -343,8 +354,79 @@ public final class Probe {
                     }
                 }
             }
+            case SB_JPA_CURSOR -> {
+                return items(tally, start, new JpaCursorItemReaderBuilder<Item>().name("items")
+                        .entityManagerFactory(sessionFactory()).queryString(HQL).build());
+            }
+            case SB_JPA_PAGING -> {
+                return items(tally, start, new JpaPagingItemReaderBuilder<Item>().name("items")
+                        .entityManagerFactory(sessionFactory()).queryString(HQL).pageSize(Method.PAGE).build());
+            }
+            case SB_JDBC_PAGING -> {
+                try {
+                    return rows(tally, start, new JdbcPagingItemReaderBuilder<Row>().name("rows").dataSource(dataSource())
+                            .selectClause("id, created_at, category, amount, payload").fromClause("item")
+                            .sortKeys(Map.of("id", org.springframework.batch.infrastructure.item.database.Order.ASCENDING))
+                            .rowMapper((r, n) -> Row.of(r)).pageSize(Method.PAGE).build());
+                } catch (SQLException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            case SB_BW_YIELD_PER -> {
+                return items(tally, start, new YieldPerItemReaderBuilder<Item>().name("items")
+                        .sessionFactory(sessionFactory())
+                        .query(session -> YieldPer.query(session, HQL, Item.class).batchSize(Method.PAGE)).build());
+            }
+            case SB_BW_ENTITY_KEYSET -> {
+                return items(tally, start, new EntityKeysetItemReaderBuilder<Item>().name("items").pager(entityPager())
+                        .build());
+            }
+            case SB_BW_JDBC_KEYSET -> {
+                return rows(tally, start, new JdbcKeysetItemReaderBuilder<Row>().name("rows").pager(jdbcPager()).build());
+            }
         }
         return "ok";
+    }
+
+    /** Reads every item of a Spring Batch reader as a step would (open, read until null, close). */
+    private String items(Tally tally, long start, ItemStreamReader<Item> reader) {
+        return read(tally, start, reader, tally::item);
+    }
+
+    private String rows(Tally tally, long start, ItemStreamReader<Row> reader) {
+        return read(tally, start, reader, row -> {
+            tally.touch(row.createdAt(), row.category());
+            tally.add(row.id(), row.amount(), row.payload());
+        });
+    }
+
+    private <T> String read(Tally tally, long start, ItemStreamReader<T> reader, java.util.function.Consumer<T> sink) {
+        reader.open(new ExecutionContext());
+        try {
+            long n = 0;
+            for (T item; (item = readOne(reader)) != null; ) {
+                sink.accept(item);
+                if (++n % Method.PAGE == 0 && method == Method.SB_JPA_PAGING
+                        && System.nanoTime() - start - tally.probeNanos > offsetCapNanos) {
+                    return "capped";
+                }
+            }
+            return "ok";
+        } finally {
+            reader.close();
+        }
+    }
+
+    private static <T> T readOne(ItemStreamReader<T> reader) {
+        try {
+            return reader.read();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private EntityPager<Item> entityPager() {
