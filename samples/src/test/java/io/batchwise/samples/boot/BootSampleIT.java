@@ -19,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import io.batchwise.hibernate.spring.data.BatchwiseJpaRepositoryFactoryBean;
 import io.batchwise.samples.ItemTable;
 import io.batchwise.samples.SampleServer;
+import io.batchwise.samples.boot.batch.CounterJobConfiguration;
 import io.batchwise.samples.TestServer;
 
 /** Runs the Spring Boot sample as its README command does, through both drivers, and checks what it read. */
@@ -46,6 +47,14 @@ class BootSampleIT {
                 assertEquals(newest.subList(5, 10), report.secondPage(), "the second page from the first's token");
                 assertEquals(ids(c, "select id from item order by category is null, category, id limit 6"),
                         report.windows(), "windows by the nullable category, NULLs last");
+                // the Spring Batch job Boot ran at start: 4 key-range partitions, every counter once
+                assertEquals(List.of((long) ROWS), ids(c, "select count(*) from " + CounterJobConfiguration.TABLE
+                        + " where counter = 1"));
+                assertEquals(List.of((long) ROWS), ids(c, "select count(*) from " + CounterJobConfiguration.TABLE));
+                assertEquals(List.of(1L + CounterJobConfiguration.PARTITIONS), ids(c, "select count(*) from"
+                        + " BATCH_STEP_EXECUTION s join BATCH_JOB_EXECUTION e using (JOB_EXECUTION_ID) where"
+                        + " e.JOB_EXECUTION_ID = (select max(JOB_EXECUTION_ID) from BATCH_JOB_EXECUTION)"
+                        + " and s.STATUS = 'COMPLETED' and s.STEP_NAME like 'count%'"));
             }
         }
     }
