@@ -374,7 +374,8 @@ public final class MigrationEngine implements Migration {
             LOG.log(Level.INFO, () -> "Migration job \"" + settings.job() + "\" " + outcome.name().toLowerCase(Locale.ROOT)
                     .replace('_', ' ') + ": " + result.rowsRead() + " rows read, " + result.rowsWritten() + " written in "
                     + result.chunks() + " chunks, " + result.retries() + " retries, " + (result.skipped().isEmpty() ? ""
-                    : result.skipped().size() + " rows skipped, ") + result.elapsed().toMillis() + " ms");
+                    : result.skipped().size() + (result.skipped().size() == 1 ? " row" : " rows") + " skipped, ")
+                    + result.elapsed().toMillis() + " ms");
             settings.listener().finished(result);
             return result;
         }
