@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** A {@link MigrationProbe} running in a JVM of its own, its output collected as it comes. */
+/**
+ * A migration probe running in a JVM of its own, its output collected as it comes: a main class that
+ * prints {@code COMMITTED} after its first committed chunk and {@code RESULT key=value ...} at the end
+ * ({@link MigrationProbe} by default).
+ */
 final class ForkedProbe {
     final Process process;
     final StringBuffer output = new StringBuffer();
@@ -20,11 +24,15 @@ final class ForkedProbe {
     private final Thread reader;
 
     ForkedProbe(List<String> jvmOptions, List<String> args) throws IOException {
+        this(MigrationProbe.class.getName(), jvmOptions, args);
+    }
+
+    ForkedProbe(String mainClass, List<String> jvmOptions, List<String> args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MigrationProbe.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         reader = new Thread(() -> {
