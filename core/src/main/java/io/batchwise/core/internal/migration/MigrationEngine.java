@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.internal.Failures;
 import io.batchwise.core.migration.ChunkReport;
 import io.batchwise.core.migration.Migration;
@@ -113,6 +114,7 @@ public final class MigrationEngine implements Migration {
     private final Settings settings;
     private final Backend backend;
     private final String fingerprint;
+    private final AtomicBoolean checkedServer = new AtomicBoolean();
 
     public MigrationEngine(Settings settings, Backend backend) {
         this.settings = settings;
@@ -168,6 +170,7 @@ public final class MigrationEngine implements Migration {
         JobLock lock = null;
         try {
             admin.setAutoCommit(true);
+            warnIfTimesAreTruncated(admin);
             boolean stored = prepareStore(admin);
             lock = JobLock.acquire(admin, settings.job(), settings.lockWaitSeconds(), backend::connection);
             List<Checkpoint> checkpoints = stored ? settings.store().load(admin, settings.job()) : List.of();
@@ -210,6 +213,29 @@ public final class MigrationEngine implements Migration {
                     // already failed
                 }
             }
+        }
+    }
+
+    /**
+     * Once per migration: MySQL Connector/J on MariaDB 10.x, which greets it as {@code 5.5.5-10.x} (the
+     * prefix kept old MySQL clients working), takes the server for MySQL 5.5, which had no fractional
+     * seconds, and drops the fraction of every time value it binds. Reads are exact (keys travel as
+     * text), but what the work writes back is cut to the second, silently. From the handshake's
+     * version, no query.
+     */
+    private void warnIfTimesAreTruncated(Connection admin) throws SQLException {
+        if (checkedServer.getAndSet(true) || JdbcDriver.of(admin) != JdbcDriver.MYSQL_CONNECTOR_J) {
+            return;
+        }
+        String version = String.valueOf(admin.getMetaData().getDatabaseProductVersion());
+        if (version.startsWith("5.5.5-")) {
+            LOG.log(Level.WARNING, () -> "Migration job \"" + settings.job() + "\": MySQL Connector/J is connected to"
+                    + " MariaDB " + version.substring("5.5.5-".length()) + ", which it takes for MySQL 5.5, so it drops the"
+                    + " fractional seconds of every DATETIME, TIMESTAMP and TIME value the work writes (an entity"
+                    + " written back whole writes all of its columns): 12:00:00.123456 is stored as 12:00:00. Use"
+                    + " MariaDB Connector/J (org.mariadb.jdbc, jdbc:mariadb://) with MariaDB 10.x, or write only the"
+                    + " columns the work changes (an UPDATE of those columns, or @DynamicUpdate on the entity);"
+                    + " docs/migrations.md, \"MySQL Connector/J on MariaDB 10.x\".");
         }
     }
 
