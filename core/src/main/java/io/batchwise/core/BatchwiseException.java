@@ -2,7 +2,7 @@ package io.batchwise.core;
 
 import java.util.Optional;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * The one exception type of Batchwise: a walk failed for a reason the library can explain.

@@ -3,7 +3,7 @@ package io.batchwise.core;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * How rows of a walk come from the server, chosen for the driver actually connected so that the

@@ -10,16 +10,16 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Borrowed;
-import io.batchwise.core.internal.Failures;
-import io.batchwise.core.internal.Identifiers;
-import io.batchwise.core.internal.KeyKind;
-import io.batchwise.core.internal.KeysetPages;
-import io.batchwise.core.internal.KeysetQuery;
-import io.batchwise.core.internal.ResumeTokens;
-import io.batchwise.core.internal.SessionZone;
-import io.batchwise.core.internal.TableSchema;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.Borrowed;
+import io.batchwise.core.spi.Failures;
+import io.batchwise.core.spi.Identifiers;
+import io.batchwise.core.spi.KeyKind;
+import io.batchwise.core.spi.KeysetPages;
+import io.batchwise.core.spi.KeysetQuery;
+import io.batchwise.core.spi.ResumeTokens;
+import io.batchwise.core.spi.SessionZone;
+import io.batchwise.core.spi.TableSchema;
 
 /**
  * Keyset (seek) paging over plain JDBC for native SQL and projections: each page is one short,

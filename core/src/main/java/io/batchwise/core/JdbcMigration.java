@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Failures;
-import io.batchwise.core.internal.KeysetPages;
-import io.batchwise.core.internal.KeysetQuery;
-import io.batchwise.core.internal.LostConnections;
-import io.batchwise.core.internal.migration.GuardedConnection;
-import io.batchwise.core.internal.migration.MigrationEngine;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.Failures;
+import io.batchwise.core.spi.KeysetPages;
+import io.batchwise.core.spi.KeysetQuery;
+import io.batchwise.core.spi.LostConnections;
+import io.batchwise.core.spi.GuardedConnection;
+import io.batchwise.core.spi.MigrationEngine;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationOptions;
 import io.batchwise.core.migration.MigrationResult;

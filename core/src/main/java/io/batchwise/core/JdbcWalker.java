@@ -7,9 +7,9 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Failures;
-import io.batchwise.core.internal.JdbcStreamingWalk;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.Failures;
+import io.batchwise.core.spi.JdbcStreamingWalk;
 
 /**
  * Walks the rows of a native SQL query over plain JDBC in bounded memory, with the streaming fetch

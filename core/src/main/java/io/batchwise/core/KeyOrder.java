@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Identifiers;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.Identifiers;
 
 /**
  * The ordered keys of a keyset walk, most significant first. Immutable; key order is kept.

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * One page of a keyset query: its rows in the query's order, and the tokens that continue after

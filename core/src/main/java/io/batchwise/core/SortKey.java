@@ -2,8 +2,8 @@ package io.batchwise.core;
 
 import java.util.Objects;
 
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Identifiers;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.Identifiers;
 
 /**
  * One key of a keyset order: a column, its direction, whether it may hold NULL and where NULLs

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * The part every streaming walker's builder shares: the {@link StreamingOptions} set through

@@ -2,7 +2,7 @@ package io.batchwise.core;
 
 import java.time.Duration;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * The options every streaming walk shares (a plain-JDBC {@code JdbcWalker} and a Hibernate

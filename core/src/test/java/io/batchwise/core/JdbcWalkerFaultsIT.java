@@ -411,7 +411,7 @@ class JdbcWalkerFaultsIT {
         String leak = log.toString(StandardCharsets.UTF_8);
         original.print(leak);
         assertTrue(leak.contains("Connection leak detection triggered"), leak);
-        assertTrue(leak.contains("io.batchwise.core.internal.JdbcStreamingWalk.open"), "the leak names the walk: " + leak);
+        assertTrue(leak.contains("io.batchwise.core.spi.JdbcStreamingWalk.open"), "the leak names the walk: " + leak);
         assertTrue(leak.contains(JdbcWalkerFaultsIT.class.getName()), "and the code that opened it: " + leak);
     }
 }

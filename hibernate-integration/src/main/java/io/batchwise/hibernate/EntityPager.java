@@ -1,33 +1,21 @@
 package io.batchwise.hibernate;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.lang.System.Logger.Level;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.criteria.ParameterExpression;
 import jakarta.persistence.metamodel.EntityType;
 
-import org.hibernate.HibernateException;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.SharedSessionContract;
 import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
-import org.hibernate.engine.spi.SessionFactoryImplementor;
-import org.hibernate.query.criteria.HibernateCriteriaBuilder;
-import org.hibernate.query.criteria.JpaCriteriaQuery;
-import org.hibernate.query.sqm.tree.SqmVisitableNode;
-import org.hibernate.query.sqm.tree.select.SqmSelectStatement;
-import org.hibernate.query.sqm.tree.select.SqmSelection;
 
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.IndexCheck;
@@ -35,12 +23,12 @@ import io.batchwise.core.KeyOrder;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.Failures;
-import io.batchwise.core.internal.KeysetPages;
-import io.batchwise.core.internal.ResumeTokens;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.Failures;
+import io.batchwise.core.spi.KeysetPages;
 import io.batchwise.hibernate.internal.EntityKeys;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
+import io.batchwise.hibernate.internal.EntityQueryCompiler;
 
 /**
  * Keyset (seek) paging over entities: each page is one short indexed query for the entities after
@@ -498,7 +486,9 @@ public final class EntityPager<T> {
                     : keys;
             // everything that needs no database first: a bad argument never costs a statement
             EntityKeys.Resolved resolved = EntityKeys.resolve(factory, type, requested, IndexCheck.OFF);
-            Compiled compiled = compile(type, resolved.order());
+            EntityQueryCompiler<E, T> compiler = new EntityQueryCompiler<>(factory, entity, type, select, rowType,
+                    where, parameters, condition);
+            EntityQueryCompiler.Checked checked = compiler.check(resolved.order()); // before any SQL
             String advice = null;
             if (indexCheck != IndexCheck.OFF) {
                 resolved = EntityKeys.resolve(factory, type, requested, indexCheck);
@@ -510,121 +500,15 @@ public final class EntityPager<T> {
                     LOG.log(Level.WARNING, advice);
                 }
             }
-            EntityKeysetQuery<E, T> query = new EntityKeysetQuery<>(entity, type.getName(), select, compiled.shape,
-                    rowType, compiled.items, where, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
-                    condition, resolved.order(), resolved.types());
-            List<String> parts = new ArrayList<>(List.of("entity", type.getName(), resolved.order().toString(),
-                    where == null ? "" : where));
-            if (select != null) {
-                parts.addAll(List.of("select", select, rowType.getName()));
-            }
-            if (compiled.conditionHql != null) {
-                parts.addAll(List.of("criteria", compiled.conditionHql));
-            }
-            byte[] fingerprint = ResumeTokens.fingerprint(parts, new ArrayList<>(new TreeMap<>(parameters).values()));
+            EntityQueryCompiler.Compiled<E, T> compiled = compiler.compile(checked, resolved);
+            EntityKeysetQuery<E, T> query = compiled.query();
             List<EntityKeys.KeyType> types = resolved.types();
-            KeysetPages pages = new KeysetPages(options, fingerprint, types.size(), values -> {
+            KeysetPages pages = new KeysetPages(options, compiled.fingerprint(), types.size(), values -> {
                 for (int i = 0; i < values.size(); i++) {
                     types.get(i).toParameter(values.get(i)); // a token value that cannot be its key's: refused
                 }
             });
             return new EntityPager<>(factory, query, pages, advice);
-        }
-
-        private record Compiled(EntityKeysetQuery.Shape shape, int items, String conditionHql) {
-        }
-
-        /** Parses the page query as Hibernate will run it, so a bad select, where or condition fails here. */
-        private Compiled compile(EntityType<E> type, KeyOrder order) {
-            HibernateCriteriaBuilder builder = factory.unwrap(SessionFactoryImplementor.class).getCriteriaBuilder();
-            EntityKeysetQuery.Shape shape = select == null ? EntityKeysetQuery.Shape.ENTITY
-                    : rowType == Object[].class ? EntityKeysetQuery.Shape.TUPLE : EntityKeysetQuery.Shape.SINGLE;
-            JpaCriteriaQuery<Object[]> plain = parse(builder, type, order, shape);
-            List<SqmSelection<?>> selections = ((SqmSelectStatement<?>) plain).getQuerySpec().getSelectClause()
-                    .getSelections();
-            int items = selections.size() - order.size();
-            if (shape == EntityKeysetQuery.Shape.SINGLE && (items != 1
-                    || !rowType.isAssignableFrom(boxed(selections.get(0).getSelectableNode().getJavaType())))) {
-                shape = EntityKeysetQuery.Shape.INSTANTIATE;
-                parse(builder, type, order, shape);
-            }
-            checkParameters(plain);
-            String conditionHql = null;
-            if (condition != null) {
-                String hql = EntityKeysetQuery.hql(EntityKeysetQuery.selectList(shape, select, rowType, order),
-                        type.getName(), where, order, false, (String) null);
-                JpaCriteriaQuery<Object[]> withCondition;
-                try {
-                    withCondition = EntityKeysetQuery.withCondition(builder, hql, entity, condition);
-                } catch (IllegalArgumentException | HibernateException e) {
-                    throw new IllegalArgumentException("condition could not be built on entity " + type.getName()
-                            + ": " + e.getMessage() + "; build the predicate from the builder and root it is given,"
-                            + " naming attributes the entity has", e);
-                }
-                conditionHql = withCondition.getRestriction() instanceof SqmVisitableNode node ? node.toHqlString()
-                        : String.valueOf(withCondition.getRestriction());
-            }
-            return new Compiled(shape, items, conditionHql);
-        }
-
-        private JpaCriteriaQuery<Object[]> parse(HibernateCriteriaBuilder builder, EntityType<E> type, KeyOrder order,
-                EntityKeysetQuery.Shape shape) {
-            String hql = EntityKeysetQuery.hql(EntityKeysetQuery.selectList(shape, select, rowType, order),
-                    type.getName(), where, order, false, (String) null);
-            try {
-                return builder.createQuery(hql, Object[].class);
-            } catch (IllegalArgumentException | HibernateException e) {
-                String problem = shape == EntityKeysetQuery.Shape.INSTANTIATE
-                        ? "rowType " + rowType.getName() + " cannot be made from the select items \"" + select
-                                + "\": it needs a constructor taking them in order, as HQL's select new does, or use"
-                                + " Object[].class"
-                        : (select != null ? "select items \"" + select + "\" or where condition " + quoted(where)
-                                + " are" : "where condition " + quoted(where) + " is") + " not valid HQL on alias e of"
-                                + " entity " + type.getName() + ", whose attributes are " + attributes(type) + ". Write"
-                                + " HQL on alias e, e.g. \"e." + attributes(type).iterator().next() + " = :value\","
-                                + " with values as parameters";
-                throw new IllegalArgumentException(problem + ". Hibernate says: " + e.getMessage(), e);
-            }
-        }
-
-        private static Set<String> attributes(EntityType<?> type) {
-            Set<String> names = new TreeSet<>();
-            type.getAttributes().forEach(a -> names.add(a.getName()));
-            return names;
-        }
-
-        private static String quoted(String text) {
-            return text == null ? "(none)" : "\"" + text + "\"";
-        }
-
-        private void checkParameters(JpaCriteriaQuery<Object[]> query) {
-            Set<String> used = new TreeSet<>();
-            for (ParameterExpression<?> parameter : query.getParameters()) {
-                if (parameter.getName() == null) {
-                    throw new IllegalArgumentException("where condition \"" + where + "\" has a positional"
-                            + " parameter (?" + parameter.getPosition() + "); name it (:name) and bind it with"
-                            + " parameter(name, value)");
-                }
-                used.add(parameter.getName());
-            }
-            for (String name : used) {
-                if (!parameters.containsKey(name)) {
-                    throw new IllegalArgumentException("parameter :" + name + " of where condition \"" + where
-                            + "\" has no value; bind it with parameter(\"" + name + "\", value)");
-                }
-            }
-            for (String name : parameters.keySet()) {
-                if (!used.contains(name)) {
-                    throw new IllegalArgumentException("parameter \"" + name + "\" is not used by the where condition "
-                            + quoted(where) + ", which has " + (used.isEmpty() ? "no parameters" : used) + "; remove"
-                            + " it, or write :" + name + " in the condition");
-                }
-            }
-        }
-
-        private static Class<?> boxed(Class<?> type) {
-            return type == null ? Void.class : !type.isPrimitive() ? type
-                    : java.lang.invoke.MethodType.methodType(type).wrap().returnType();
         }
     }
 }

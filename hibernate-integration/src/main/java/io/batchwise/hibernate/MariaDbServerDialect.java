@@ -13,7 +13,7 @@ import org.hibernate.type.descriptor.jdbc.UuidAsBinaryJdbcType;
 import org.hibernate.type.descriptor.jdbc.VarcharUUIDJdbcType;
 import org.hibernate.type.descriptor.jdbc.spi.JdbcTypeRegistry;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * Hibernate's {@link MariaDBDialect} for the MariaDB server actually connected, with its real

@@ -4,7 +4,7 @@ import org.hibernate.dialect.DatabaseVersion;
 import org.hibernate.dialect.MySQLDialect;
 import org.hibernate.engine.jdbc.dialect.spi.DialectResolutionInfo;
 
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 
 /**
  * Hibernate's {@link MySQLDialect} for a MySQL server, refusing to run against MariaDB (whose

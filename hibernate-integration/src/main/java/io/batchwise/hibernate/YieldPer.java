@@ -23,7 +23,7 @@ import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
 import io.batchwise.core.StreamingBuilder;
 import io.batchwise.core.Walk;
-import io.batchwise.core.internal.Arguments;
+import io.batchwise.core.spi.Arguments;
 import io.batchwise.hibernate.internal.StreamingQueryWalk;
 
 /**

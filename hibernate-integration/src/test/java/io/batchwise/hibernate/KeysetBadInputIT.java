@@ -32,7 +32,7 @@ import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.JdbcKeysetPager;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
-import io.batchwise.core.internal.ResumeTokens;
+import io.batchwise.core.spi.ResumeTokens;
 import io.batchwise.hibernate.fixtures.Author;
 import io.batchwise.hibernate.fixtures.Book;
 import io.batchwise.hibernate.fixtures.Item;

@@ -1,5 +1,7 @@
 package io.batchwise.core.internal;
 
+import io.batchwise.core.spi.Arguments;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -3,10 +3,10 @@ package io.batchwise.core.migration;
 import java.time.Duration;
 import java.util.List;
 
-import io.batchwise.core.internal.Arguments;
-import io.batchwise.core.internal.KeysetPages;
-import io.batchwise.core.internal.ResumeTokens;
-import io.batchwise.core.internal.migration.MigrationEngine;
+import io.batchwise.core.spi.Arguments;
+import io.batchwise.core.spi.KeysetPages;
+import io.batchwise.core.spi.ResumeTokens;
+import io.batchwise.core.spi.MigrationEngine;
 import io.batchwise.core.spi.CheckpointStore;
 import io.batchwise.core.spi.MigrationListener;
 import io.batchwise.core.spi.Throttle;

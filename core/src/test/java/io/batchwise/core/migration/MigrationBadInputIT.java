@@ -32,6 +32,7 @@ import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.spi.CheckpointStore;
 import io.batchwise.core.spi.Throttle;
+import io.batchwise.testing.Counters;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.StatementLog;
 import io.batchwise.testing.TestSchema;

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.batchwise.core.JdbcDriver;
+import io.batchwise.testing.Counters;
+import io.batchwise.testing.KillNineRestarts;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 

@@ -32,6 +32,7 @@ import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.spi.Checkpoint;
 import io.batchwise.core.spi.MigrationListener;
+import io.batchwise.testing.Counters;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 

@@ -27,6 +27,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.JdbcMigration;
+import io.batchwise.testing.Counters;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 

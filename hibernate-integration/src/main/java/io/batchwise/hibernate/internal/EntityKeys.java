@@ -43,10 +43,10 @@ import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.IndexCheck;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
-import io.batchwise.core.internal.Identifiers;
-import io.batchwise.core.internal.KeyKind;
-import io.batchwise.core.internal.SessionZone;
-import io.batchwise.core.internal.TableSchema;
+import io.batchwise.core.spi.Identifiers;
+import io.batchwise.core.spi.KeyKind;
+import io.batchwise.core.spi.SessionZone;
+import io.batchwise.core.spi.TableSchema;
 
 /**
  * Resolves a caller's sort keys, named by entity attribute, against the JPA metamodel (for the

@@ -18,10 +18,10 @@ import org.hibernate.query.criteria.JpaCriteriaQuery;
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.KeyOrder;
 import io.batchwise.core.SortKey;
-import io.batchwise.core.internal.KeyKind;
-import io.batchwise.core.internal.KeysetQuery;
-import io.batchwise.core.internal.SeekSql;
-import io.batchwise.core.internal.SessionZone;
+import io.batchwise.core.spi.KeyKind;
+import io.batchwise.core.spi.KeysetQuery;
+import io.batchwise.core.spi.SeekSql;
+import io.batchwise.core.spi.SessionZone;
 import io.batchwise.hibernate.CriteriaCondition;
 
 /**

@@ -22,8 +22,8 @@ import org.hibernate.query.SelectionQuery;
 import io.batchwise.core.ConnectionUse;
 import io.batchwise.core.FetchPlan;
 import io.batchwise.core.StreamingOptions;
-import io.batchwise.core.internal.StreamingResource;
-import io.batchwise.core.internal.StreamingWalk;
+import io.batchwise.core.spi.StreamingResource;
+import io.batchwise.core.spi.StreamingWalk;
 import io.batchwise.hibernate.AfterBatch;
 
 /**

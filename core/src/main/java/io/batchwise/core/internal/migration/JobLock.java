@@ -18,8 +18,8 @@ import java.util.HexFormat;
  * run has it, stops. (The checkpoint's compare-and-set is what guarantees exactly-once; the lock
  * makes a second runner fail fast instead of failing chunk by chunk.)
  */
-final class JobLock {
-    interface Connections {
+public final class JobLock {
+    public interface Connections {
         Connection open() throws SQLException;
     }
 
@@ -38,7 +38,7 @@ final class JobLock {
     }
 
     /** Takes the job's lock on {@code connection}, which then stays open until {@link #release()}. */
-    static JobLock acquire(Connection connection, String job, int waitSeconds, Connections connections)
+    public static JobLock acquire(Connection connection, String job, int waitSeconds, Connections connections)
             throws SQLException {
         String schema;
         try (PreparedStatement ps = connection.prepareStatement("SELECT DATABASE()"); ResultSet r = ps.executeQuery()) {
@@ -96,7 +96,7 @@ final class JobLock {
     }
 
     /** Throws {@link LockLostException} unless this run holds the lock; runs inside the chunk's transaction. */
-    void verify(Connection chunk) throws SQLException {
+    public void verify(Connection chunk) throws SQLException {
         long id;
         synchronized (this) {
             id = holderId;
@@ -118,7 +118,7 @@ final class JobLock {
      * Before an attempt: when the lock connection has died (server restart, KILL), takes the lock
      * again on a new connection. Throws {@link IllegalStateException} when another run holds it.
      */
-    synchronized void ensureHeld() throws SQLException {
+    public synchronized void ensureHeld() throws SQLException {
         if (holder != null && holder.isValid(5)) {
             return;
         }
@@ -138,7 +138,7 @@ final class JobLock {
     }
 
     /** Releases the lock and closes its connection; quiet. */
-    synchronized void release() {
+    public synchronized void release() {
         if (holder == null) {
             return;
         }
@@ -167,7 +167,7 @@ final class JobLock {
     }
 
     /** The lock was lost (its connection died); the chunk rolls back and the next attempt takes it again. */
-    static final class LockLostException extends SQLException {
+    public static final class LockLostException extends SQLException {
         private static final long serialVersionUID = 1L;
 
         LockLostException(String message) {

@@ -8,7 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.batchwise.core.internal.Identifiers;
+import io.batchwise.core.spi.Identifiers;
 import io.batchwise.core.spi.Checkpoint;
 import io.batchwise.core.spi.CheckpointStore;
 

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.batchwise.core.internal.ResumeTokens;
+import io.batchwise.core.spi.ResumeTokens;
 
 /**
  * What a keyset resume token costs per page: encoding the boundary row's keys

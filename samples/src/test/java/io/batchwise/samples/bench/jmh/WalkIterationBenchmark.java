@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import io.batchwise.core.Walk;
-import io.batchwise.core.internal.AbstractWalk;
+import io.batchwise.core.spi.AbstractWalk;
 
 /**
  * The per-row cost of Batchwise's iteration layer ({@link AbstractWalk}: state machine, chunk

@@ -1,0 +1,178 @@
+package io.batchwise.core.spi;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.batchwise.core.KeysetWalk;
+import io.batchwise.core.Page;
+
+/**
+ * The keyset paging both pagers share, whatever reads a page (a JDBC statement, an HQL query): the
+ * options and their limits, token decoding and its checks, single pages, and walks. A pager
+ * supplies only a {@link Reader}. Immutable and thread-safe.
+ */
+public final class KeysetPages {
+    /** Rows per page unless the caller says otherwise. */
+    public static final int DEFAULT_PAGE_SIZE = 1_000;
+    /** The largest page: a page is held in memory whole. */
+    public static final int MAX_PAGE_SIZE = 100_000;
+    /** Longest token accepted or issued unless the caller says otherwise: fits a URL anywhere. */
+    public static final int DEFAULT_MAX_TOKEN_CHARS = 2_048;
+    /** Shortest token limit: a token with a few keys takes 40 to 120 characters. */
+    public static final int MIN_MAX_TOKEN_CHARS = 64;
+
+    /**
+     * The options a pager's builder collects, each checked when set.
+     *
+     * @param secret the token signing secret, or null for unsigned tokens
+     */
+    public record Options(int pageSize, byte[] secret, int maxTokenChars) {
+        /** The defaults: 1,000-row pages, unsigned tokens of up to 2,048 characters. */
+        public static final Options DEFAULTS = new Options(DEFAULT_PAGE_SIZE, null, DEFAULT_MAX_TOKEN_CHARS);
+
+        /** These options with {@code rows} per page, 1 to {@value KeysetPages#MAX_PAGE_SIZE}. */
+        public Options withPageSize(int rows) {
+            Arguments.atLeastOne("pageSize", rows, "pass the rows per page, e.g. pageSize(1000)");
+            if (rows > MAX_PAGE_SIZE) {
+                throw new IllegalArgumentException("pageSize must be <= " + MAX_PAGE_SIZE + ", was " + rows
+                        + "; a page is held in memory whole: walk() reads any number of rows page by page");
+            }
+            return new Options(rows, secret, maxTokenChars);
+        }
+
+        /** These options with tokens signed under {@code secret} (at least 16 bytes, copied). */
+        public Options withTokenSecret(byte[] secret) {
+            return new Options(pageSize, ResumeTokens.checkSecret("secret", secret), maxTokenChars);
+        }
+
+        /** These options with tokens of at most {@code chars} characters, 64 to 4,096. */
+        public Options withMaxTokenChars(int chars) {
+            if (chars < MIN_MAX_TOKEN_CHARS || chars > ResumeTokens.DEFAULT_MAX_CHARS) {
+                throw new IllegalArgumentException("maxTokenChars must be in [" + MIN_MAX_TOKEN_CHARS + ", "
+                        + ResumeTokens.DEFAULT_MAX_CHARS + "], was " + chars + "; a token with a few keys takes 40 to"
+                        + " 120 characters");
+            }
+            return new Options(pageSize, secret, chars);
+        }
+    }
+
+    /** Reads the rows of one page. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        /**
+         * Up to {@code limit} rows after ({@code backward}: before) the row with key {@code boundary}
+         * (null: from the start or, backward, the end), in reading order, with each row's keys.
+         *
+         * @param rowsBefore rows handed out before this page, for error messages
+         */
+        KeysetQuery.Rows<T> read(boolean backward, List<Object> boundary, int limit, long rowsBefore);
+    }
+
+    private final int pageSize;
+    private final ResumeTokens.Codec tokens;
+    private final int keyCount;
+    private final Consumer<List<Object>> valueCheck;
+
+    /**
+     * @param fingerprint the query's fingerprint ({@link ResumeTokens#fingerprint})
+     * @param valueCheck  refuses a decoded token's key values that cannot be the keys' (a forged or
+     *                    foreign token), before any SQL
+     */
+    public KeysetPages(Options options, byte[] fingerprint, int keyCount, Consumer<List<Object>> valueCheck) {
+        this.pageSize = options.pageSize();
+        this.tokens = new ResumeTokens.Codec(fingerprint, options.secret(), options.maxTokenChars());
+        this.keyCount = keyCount;
+        this.valueCheck = valueCheck;
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /**
+     * The page a token leads to (null: the first page).
+     *
+     * @throws IllegalArgumentException if the token is refused; no SQL runs then
+     */
+    public <T> Page<T> page(String token, Reader<T> reader) {
+        if (token == null) {
+            return read(reader, false, null, false);
+        }
+        ResumeTokens.Decoded decoded = decode(token);
+        return read(reader, decoded.before(), decoded.values(), true);
+    }
+
+    /** The last page: the last {@link #pageSize()} rows, in the query's order. */
+    public <T> Page<T> last(Reader<T> reader) {
+        return read(reader, true, null, false);
+    }
+
+    /** The page after the row with key {@code boundary} (null: the first page), read forward. */
+    public <T> Page<T> after(List<Object> boundary, Reader<T> reader) {
+        return read(reader, false, boundary, boundary != null);
+    }
+
+    /**
+     * Every row after the position of {@code token} (null: from the start), one page at a time;
+     * {@code endOfPage} runs after the caller has had a page's rows, before the next is read.
+     *
+     * @throws IllegalArgumentException if the token is refused or leads backward
+     */
+    public <T> KeysetWalk<T> walk(String token, Reader<T> reader, Runnable endOfPage) {
+        List<Object> start = forwardStart(token);
+        return new PagedWalk<>(new PagedWalk.Pages<T>() {
+            @Override
+            public KeysetQuery.Rows<T> read(List<Object> after, int limit, long rowsBefore) {
+                return reader.read(false, after, limit, rowsBefore);
+            }
+
+            @Override
+            public void endOfPage() {
+                endOfPage.run();
+            }
+        }, pageSize, start, token, this::forwardToken);
+    }
+
+    /**
+     * The key values a forward walk starts after: null for a null token.
+     *
+     * @throws IllegalArgumentException if the token is refused or is a previous-page token
+     */
+    public List<Object> forwardStart(String token) {
+        if (token == null) {
+            return null;
+        }
+        ResumeTokens.Decoded decoded = decode(token);
+        if (decoded.before()) {
+            throw new IllegalArgumentException("token must continue forward, but it is a previous-page token"
+                    + " (Page.previousToken()); walk from a Page.nextToken() or a resumeToken(), or page backward"
+                    + " one page at a time");
+        }
+        return decoded.values();
+    }
+
+    /**
+     * A token read and checked, its key values too.
+     *
+     * @throws IllegalArgumentException naming what is wrong, before any SQL
+     */
+    public ResumeTokens.Decoded decode(String token) {
+        ResumeTokens.Decoded decoded = tokens.decode(token, keyCount);
+        valueCheck.accept(decoded.values());
+        return decoded;
+    }
+
+    /** The query's fingerprint, which its tokens carry (a migration's checkpoint records it). */
+    public byte[] fingerprint() {
+        return tokens.fingerprint();
+    }
+
+    /** The token for the rows after the row with key {@code values}. */
+    public String forwardToken(List<Object> values) {
+        return tokens.encode(false, values);
+    }
+
+    private <T> Page<T> read(Reader<T> reader, boolean backward, List<Object> boundary, boolean fromToken) {
+        return reader.read(backward, boundary, pageSize + 1, 0).toPage(pageSize, backward, fromToken, tokens);
+    }
+}

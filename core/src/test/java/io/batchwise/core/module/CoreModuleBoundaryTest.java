@@ -1,0 +1,56 @@
+package io.batchwise.core.module;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.batchwise.testing.ModuleCompiler;
+
+/** What a user's module can import from {@code io.batchwise.core}: the API and the spi, not internal. */
+class CoreModuleBoundaryTest {
+    private static final String USER_MODULE = "module user { requires io.batchwise.core; }";
+
+    private static List<Path> modulePath() {
+        // core's own compiled classes, module-info included; nothing else is needed to compile against it
+        List<Path> path = ModuleCompiler.classPath(entry -> entry.replace('\\', '/').endsWith("core/target/classes"));
+        assertFalse(path.isEmpty(), "core/target/classes must be on the test class path");
+        return path;
+    }
+
+    @Test
+    void aUserModuleCompilesAgainstTheApiAndTheSpi(@TempDir Path dir) {
+        ModuleCompiler.Result result = ModuleCompiler.compile(dir, modulePath(), Map.of(
+                "module-info.java", USER_MODULE,
+                "user/Uses.java", """
+                        package user;
+                        import io.batchwise.core.JdbcKeysetPager;
+                        import io.batchwise.core.migration.MigrationOptions;
+                        import io.batchwise.core.spi.KeysetPages;
+                        class Uses {
+                            Class<?>[] types = { JdbcKeysetPager.class, MigrationOptions.class, KeysetPages.class };
+                        }
+                        """));
+        assertTrue(result.compiled(), result.messages());
+    }
+
+    @Test
+    void aUserModuleCannotReachInternal(@TempDir Path dir) {
+        ModuleCompiler.Result result = ModuleCompiler.compile(dir, modulePath(), Map.of(
+                "module-info.java", USER_MODULE,
+                "user/Reaches.java", """
+                        package user;
+                        class Reaches {
+                            Class<?> type = io.batchwise.core.internal.FetchPlans.class;
+                        }
+                        """));
+        assertFalse(result.compiled(), "internal must not be reachable");
+        assertTrue(result.messages().contains("package io.batchwise.core.internal is not visible")
+                || result.messages().contains("does not export io.batchwise.core.internal"), result.messages());
+    }
+}
