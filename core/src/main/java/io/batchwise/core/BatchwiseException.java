@@ -74,6 +74,11 @@ public class BatchwiseException extends RuntimeException {
         STREAM_BLOCKED(false),
         /** A value did not fit or could not be read (SQLState class 22, a mapper failure, a key that is not unique). */
         BAD_DATA(false),
+        /**
+         * {@code IndexCheck.STRICT} found no index that serves the key order: add the index the
+         * message names, or order by indexed columns.
+         */
+        NO_INDEX(false),
         /** Anything else; see the message and the cause. */
         OTHER(false);
 

@@ -424,7 +424,7 @@ public final class JdbcKeysetPager<T> {
                 return null;
             }
             if (indexCheck == IndexCheck.STRICT) {
-                throw new BatchwiseException(advice, -1, null);
+                throw new BatchwiseException(BatchwiseException.Reason.NO_INDEX, advice, -1, null, null);
             }
             LOG.log(Level.WARNING, advice);
             return advice;

@@ -72,7 +72,7 @@ public abstract class StreamingBuilder<T, B extends StreamingBuilder<T, B>> {
      */
     public final long forEachBatch(Consumer<? super List<T>> handler) {
         Arguments.notNull("handler", handler, "pass the code to run for each batch");
-        return open().forEachChunk(handler);
+        return open().forEachBatch(handler);
     }
 
     @SuppressWarnings("unchecked")

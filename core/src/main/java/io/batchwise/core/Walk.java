@@ -11,10 +11,11 @@ import java.util.stream.Stream;
  * single-pass iterator, the one caller-facing shape shared by every Batchwise walker
  * (streaming {@code yieldPer}, keyset pages, plain JDBC).
  *
- * <p>Rows arrive in groups of {@link #chunkSize()}: a <em>batch</em> in a streaming walk, a
- * <em>page</em> in a keyset walk (see the README's vocabulary). The walker releases what it holds
- * for one group (for an ORM walker, the entities in the persistence context) when the caller asks
- * for the first row of the next, so at most about one group is ever retained.
+ * <p>Rows arrive in <em>batches</em> of {@link #batchSize()} (see the README's vocabulary): in a
+ * streaming walk the rows between two releases of the persistence context, in a keyset walk one
+ * page. The walker releases what it holds for one batch (for an ORM walker, the entities in the
+ * persistence context) when the caller asks for the first row of the next, so at most about one
+ * batch is ever retained.
  *
  * <p>Contract:
  * <ul>
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
  *   <li>{@link #close()} releases the result set, statement and any connection the walk owns.
  *       It is idempotent, and the walk closes itself once exhausted. Always close a walk that
  *       may be left early: use try-with-resources, {@link #stream()} in try-with-resources, or
- *       {@link #forEachChunk(Consumer)}, which closes on return and on exception.</li>
+ *       {@link #forEachBatch(Consumer)}, which closes on return and on exception.</li>
  *   <li>A walk is not thread-safe; use it from one thread.</li>
  * </ul>
  *
@@ -39,8 +40,8 @@ import java.util.stream.Stream;
  */
 public interface Walk<T> extends Iterator<T>, AutoCloseable {
 
-    /** Rows per group, what the walker holds at most: a streaming walk's batch size, a keyset walk's page size. */
-    int chunkSize();
+    /** Rows per batch, what the walker holds at most: a streaming walk's batch size, a keyset walk's page size. */
+    int batchSize();
 
     /** Rows handed to the caller so far. */
     long rowsRead();
@@ -58,13 +59,13 @@ public interface Walk<T> extends Iterator<T>, AutoCloseable {
     Stream<T> stream();
 
     /**
-     * Hands the rest of the walk to {@code handler} one batch or page at a time (an unmodifiable
-     * list of {@link #chunkSize()} rows, the last one possibly shorter) and closes the walk, also
-     * when the handler throws. For ORM walkers the rows of a group are managed while the handler
+     * Hands the rest of the walk to {@code handler} one batch at a time (an unmodifiable
+     * list of {@link #batchSize()} rows, the last one possibly shorter) and closes the walk, also
+     * when the handler throws. For ORM walkers the rows of a batch are managed while the handler
      * runs and released after it returns.
      *
-     * @param handler called once per batch or page; must not be null
+     * @param handler called once per batch; must not be null
      * @return the number of rows handed over
      */
-    long forEachChunk(Consumer<? super List<T>> handler);
+    long forEachBatch(Consumer<? super List<T>> handler);
 }

@@ -233,11 +233,11 @@ class JdbcKeysetPagerIT {
     }
 
     @Test
-    void forEachChunkHandsOnePagePerChunkAndClosesTheWalk(TestSchema schema) throws Exception {
+    void forEachBatchHandsOnePagePerChunkAndClosesTheWalk(TestSchema schema) throws Exception {
         DataSource ds = schema.dataSource(JdbcDriver.MARIADB_CONNECTOR_J);
         List<Integer> sizes = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
-        long handed = pager(ds, KeyOrder.of(SortKey.desc("amount"))).walk().forEachChunk(chunk -> {
+        long handed = pager(ds, KeyOrder.of(SortKey.desc("amount"))).walk().forEachBatch(chunk -> {
             sizes.add(chunk.size());
             ids.addAll(chunk);
             assertEquals(0, schema.borrowedConnections(), "no connection is held while the caller works");

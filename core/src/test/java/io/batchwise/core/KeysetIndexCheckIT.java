@@ -118,6 +118,7 @@ class KeysetIndexCheckIT {
                 .orderBy(SortKey.desc("created_at"), SortKey.asc("id").unique()).indexCheck(IndexCheck.STRICT).open());
         assertTrue(e.getMessage().contains("CREATE INDEX `bw_orders_created_at_id` ON `orders` (`created_at` DESC,"
                 + " `id` ASC)"), e.getMessage());
+        assertEquals(BatchwiseException.Reason.NO_INDEX, e.reason());
         assertTrue(orders(schema).orderBy(SortKey.asc("created_at")).indexCheck(IndexCheck.STRICT).open()
                 .indexAdvice().isEmpty());
     }

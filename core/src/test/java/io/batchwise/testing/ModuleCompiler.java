@@ -25,6 +25,11 @@ public final class ModuleCompiler {
 
     /** The outcome of one compilation: success and javac's messages. */
     public record Result(boolean compiled, String messages) {
+        /** Whether javac refused the code because {@code pkg} is not exported to it. */
+        public boolean refusedAsNotExported(String pkg) {
+            return !compiled && (messages.contains("package " + pkg + " is not visible")
+                    || messages.contains("does not export " + pkg));
+        }
     }
 
     /**

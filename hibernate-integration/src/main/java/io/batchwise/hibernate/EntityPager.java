@@ -495,7 +495,7 @@ public final class EntityPager<T> {
                 advice = resolved.advice();
                 if (advice != null) {
                     if (indexCheck == IndexCheck.STRICT) {
-                        throw new BatchwiseException(advice, -1, null);
+                        throw new BatchwiseException(BatchwiseException.Reason.NO_INDEX, advice, -1, null, null);
                     }
                     LOG.log(Level.WARNING, advice);
                 }

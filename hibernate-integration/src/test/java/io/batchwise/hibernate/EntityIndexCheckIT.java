@@ -104,6 +104,7 @@ class EntityIndexCheckIT {
         assertTrue(e.getMessage().contains("CREATE INDEX `bw_shipment_origin_city_destination_city_carrier_code_shipment_n`"
                 + " ON `shipment` (`origin_city` ASC, `destination_city` DESC, `carrier_code` DESC, `shipment_no`"
                 + " DESC)"), e.getMessage());
+        assertEquals(BatchwiseException.Reason.NO_INDEX, e.reason());
         assertTrue(e.getMessage().contains("idx_shipment_cities (origin_city ASC, destination_city ASC)"),
                 e.getMessage());
         // the same keys in one direction are served by (origin_city, destination_city) and the primary key

@@ -172,6 +172,7 @@ class EntityProjectionIT {
             BatchwiseException e = assertThrows(BatchwiseException.class, () -> books.page(session, null));
             assertTrue(e.getMessage().startsWith("Rows 1 and 2 of Author have the same keys [1], which identify an"
                     + " entity: the select list \"e.name, e.books\" gives several rows per entity"), e.getMessage());
+            assertEquals(BatchwiseException.Reason.BAD_DATA, e.reason());
         }
     }
 }

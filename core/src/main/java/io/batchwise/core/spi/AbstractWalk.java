@@ -13,26 +13,26 @@ import java.util.stream.StreamSupport;
 import io.batchwise.core.Walk;
 
 /**
- * The iterator state machine every walker shares: lazy fetch in {@link #hasNext()}, a chunk
- * boundary hook before the first row of each new chunk, and release of resources on exhaustion,
+ * The iterator state machine every walker shares: lazy fetch in {@link #hasNext()}, a batch
+ * boundary hook before the first row of each new batch, and release of resources on exhaustion,
  * on {@link #close()} and on any failure (after {@link #translate} has seen the failure, so a
  * walk can discard a dead connection before it closes what it holds). It implements the whole
- * {@link Walk} contract, {@link #stream()} and {@link #forEachChunk} included, so a walker supplies
+ * {@link Walk} contract, {@link #stream()} and {@link #forEachBatch} included, so a walker supplies
  * only how rows come and what it releases.
  */
 public abstract class AbstractWalk<T> implements Walk<T> {
     private enum State { OPEN, EXHAUSTED, CLOSED, FAILED }
 
-    private final int chunkSize;
+    private final int batchSize;
     private long rowsRead;
     private boolean fetched;
     private T pending;
     private State state = State.OPEN;
-    private long chunkStartedNanos;
-    private long slowestChunkNanos;
+    private long batchStartedNanos;
+    private long slowestBatchNanos;
 
-    protected AbstractWalk(int chunkSize) {
-        this.chunkSize = Arguments.atLeastOne("chunkSize", chunkSize, "pass the number of rows per chunk, e.g. 1000");
+    protected AbstractWalk(int batchSize) {
+        this.batchSize = Arguments.atLeastOne("batchSize", batchSize, "pass the number of rows per batch, e.g. 1000");
     }
 
     /** Moves to the next row; false at the end. */
@@ -41,8 +41,8 @@ public abstract class AbstractWalk<T> implements Walk<T> {
     /** The row {@link #fetchNext()} moved to. */
     protected abstract T current();
 
-    /** Called before the first row of every chunk after the first: release what the last chunk held. */
-    protected void endOfChunk() {
+    /** Called before the first row of every batch after the first: release what the last batch held. */
+    protected void endOfBatch() {
     }
 
     /**
@@ -57,13 +57,13 @@ public abstract class AbstractWalk<T> implements Walk<T> {
     }
 
     /**
-     * The longest the walk took for one chunk so far, the chunk in progress included: fetching its
-     * rows plus whatever the caller did between them. Measured once per chunk, so it costs nothing
+     * The longest the walk took for one batch so far, the batch in progress included: fetching its
+     * rows plus whatever the caller did between them. Measured once per batch, so it costs nothing
      * per row; it bounds from above every pause of the caller between two rows.
      */
-    protected final long slowestChunkMillis() {
-        long current = chunkStartedNanos == 0 ? 0 : System.nanoTime() - chunkStartedNanos;
-        return Math.max(slowestChunkNanos, current) / 1_000_000;
+    protected final long slowestBatchMillis() {
+        long current = batchStartedNanos == 0 ? 0 : System.nanoTime() - batchStartedNanos;
+        return Math.max(slowestBatchNanos, current) / 1_000_000;
     }
 
     /** Turns a failure into the exception the caller sees; by default explains a busy streaming connection. */
@@ -72,8 +72,8 @@ public abstract class AbstractWalk<T> implements Walk<T> {
     }
 
     @Override
-    public final int chunkSize() {
-        return chunkSize;
+    public final int batchSize() {
+        return batchSize;
     }
 
     @Override
@@ -99,13 +99,13 @@ public abstract class AbstractWalk<T> implements Walk<T> {
                 break;
         }
         try {
-            if (rowsRead % chunkSize == 0) {
+            if (rowsRead % batchSize == 0) {
                 long now = System.nanoTime();
                 if (rowsRead > 0) {
-                    slowestChunkNanos = Math.max(slowestChunkNanos, now - chunkStartedNanos);
-                    endOfChunk();
+                    slowestBatchNanos = Math.max(slowestBatchNanos, now - batchStartedNanos);
+                    endOfBatch();
                 }
-                chunkStartedNanos = now;
+                batchStartedNanos = now;
             }
             if (fetchNext()) {
                 pending = current();
@@ -152,32 +152,32 @@ public abstract class AbstractWalk<T> implements Walk<T> {
     }
 
     @Override
-    public final long forEachChunk(Consumer<? super List<T>> handler) {
-        Arguments.notNull("handler", handler, "pass the code to run for each chunk");
+    public final long forEachBatch(Consumer<? super List<T>> handler) {
+        Arguments.notNull("handler", handler, "pass the code to run for each batch");
         long handed = 0;
         try (this) {
-            List<T> chunk = new ArrayList<>(Math.min(chunkSize, 10_000));
+            List<T> batch = new ArrayList<>(Math.min(batchSize, 10_000));
             while (hasNext()) {
-                chunk.add(next());
-                if (chunk.size() == chunkSize) {
-                    handed += hand(handler, chunk);
+                batch.add(next());
+                if (batch.size() == batchSize) {
+                    handed += hand(handler, batch);
                 }
             }
-            if (!chunk.isEmpty()) {
-                handed += hand(handler, chunk);
+            if (!batch.isEmpty()) {
+                handed += hand(handler, batch);
             }
         }
         return handed;
     }
 
-    private int hand(Consumer<? super List<T>> handler, List<T> chunk) {
-        int size = chunk.size();
+    private int hand(Consumer<? super List<T>> handler, List<T> batch) {
+        int size = batch.size();
         try {
-            handler.accept(Collections.unmodifiableList(new ArrayList<>(chunk)));
+            handler.accept(Collections.unmodifiableList(new ArrayList<>(batch)));
         } catch (RuntimeException e) {
             throw Failures.explain(e, rowsRead);
         }
-        chunk.clear();
+        batch.clear();
         return size;
     }
 

@@ -279,10 +279,11 @@ public final class KeysetQuery<T> {
                     for (int i = 0; i < types.length; i++) {
                         Object value = kinds.get(i).read(rs, valueColumns[i], types[i]);
                         if (value == null && !order.get(i).isNullable()) {
-                            throw new BatchwiseException("Key \"" + order.get(i).column() + "\" is not declared"
+                            throw new BatchwiseException(BatchwiseException.Reason.BAD_DATA, "Key \""
+                                    + order.get(i).column() + "\" is not declared"
                                     + " nullable, but row " + (rowsBefore + rows.size() + 1) + " has NULL there: NULL"
                                     + " rows would be skipped at a page boundary. Declare the key nullable"
-                                    + " (SortKey.nullable()), or exclude NULLs in the WHERE clause", rowsBefore, null);
+                                    + " (SortKey.nullable()), or exclude NULLs in the WHERE clause", rowsBefore, null, null);
                         }
                         key[i] = value;
                     }
@@ -290,8 +291,10 @@ public final class KeysetQuery<T> {
                     try {
                         row = mapper.map(rs);
                     } catch (SQLException e) {
-                        throw new BatchwiseException("The RowMapper failed on row " + (rowsBefore + rows.size() + 1)
-                                + ": " + e.getMessage(), rowsBefore, e);
+                        BatchwiseException.Reason reason = Failures.classify(e);
+                        throw new BatchwiseException(reason == BatchwiseException.Reason.OTHER
+                                ? BatchwiseException.Reason.BAD_DATA : reason, "The RowMapper failed on row "
+                                + (rowsBefore + rows.size() + 1) + ": " + e.getMessage(), rowsBefore, null, e);
                     }
                     rows.add(row);
                     keys.add(Collections.unmodifiableList(java.util.Arrays.asList(key)));

@@ -66,8 +66,8 @@ public final class PagedWalk<T> extends AbstractWalk<T> implements KeysetWalk<T>
             boundary = page.keys().get(page.size() - 1);
         }
         page = null; // let the last page go before the next one is read
-        KeysetQuery.Rows<T> next = pages.read(boundary, chunkSize(), rowsRead());
-        lastPage = next.size() < chunkSize();
+        KeysetQuery.Rows<T> next = pages.read(boundary, batchSize(), rowsRead());
+        lastPage = next.size() < batchSize();
         page = next;
         index = 0;
         return next.size() > 0;
@@ -82,7 +82,7 @@ public final class PagedWalk<T> extends AbstractWalk<T> implements KeysetWalk<T>
     }
 
     @Override
-    protected void endOfChunk() {
+    protected void endOfBatch() {
         pages.endOfPage();
     }
 

@@ -6,7 +6,7 @@ package io.batchwise.core.spi;
  * walker. It follows the {@link StreamingResource} protocol (failure translation, stopping the
  * query on early close, release) so that a walker supplies only how rows come
  * ({@link #fetchNext()}, {@link #current()}) and, for an ORM, what happens between batches
- * ({@link #endOfChunk()}).
+ * ({@link #endOfBatch()}).
  */
 public abstract class StreamingWalk<T> extends AbstractWalk<T> {
     private final StreamingResource resource;
@@ -46,7 +46,7 @@ public abstract class StreamingWalk<T> extends AbstractWalk<T> {
 
     @Override
     protected final RuntimeException translate(RuntimeException failure) {
-        return resource.translate(failure, rowsRead(), chunkSize(), slowestChunkMillis());
+        return resource.translate(failure, rowsRead(), batchSize(), slowestBatchMillis());
     }
 
     @Override

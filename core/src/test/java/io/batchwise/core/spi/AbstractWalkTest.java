@@ -17,18 +17,18 @@ import io.batchwise.core.BatchwiseException;
 
 class AbstractWalkTest {
 
-    /** Walks 0..size-1, recording chunk ends and releases; fails at row {@code failAt} if >= 0. */
+    /** Walks 0..size-1, recording batch ends and releases; fails at row {@code failAt} if >= 0. */
     static final class Counting extends AbstractWalk<Integer> {
         final int size;
         final int failAt;
         int position = -1;
-        final List<Long> chunkEndsAtRow = new ArrayList<>();
+        final List<Long> batchEndsAtRow = new ArrayList<>();
         final List<String> events = new ArrayList<>();
         int releases;
         Boolean reachedEndAtRelease;
 
-        Counting(int size, int chunkSize, int failAt) {
-            super(chunkSize);
+        Counting(int size, int batchSize, int failAt) {
+            super(batchSize);
             this.size = size;
             this.failAt = failAt;
         }
@@ -48,8 +48,8 @@ class AbstractWalkTest {
         }
 
         @Override
-        protected void endOfChunk() {
-            chunkEndsAtRow.add(rowsRead());
+        protected void endOfBatch() {
+            batchEndsAtRow.add(rowsRead());
         }
 
         @Override
@@ -72,7 +72,7 @@ class AbstractWalkTest {
         List<Integer> rows = new ArrayList<>();
         walk.forEachRemaining(rows::add);
         assertEquals(25, rows.size());
-        assertEquals(List.of(10L, 20L), walk.chunkEndsAtRow);
+        assertEquals(List.of(10L, 20L), walk.batchEndsAtRow);
         assertEquals(1, walk.releases);
         assertFalse(walk.hasNext());
         assertThrows(NoSuchElementException.class, walk::next);
@@ -141,16 +141,16 @@ class AbstractWalkTest {
     }
 
     @Test
-    void forEachChunkHandsImmutableChunksAndClosesOnHandlerFailure() {
+    void forEachBatchHandsImmutableChunksAndClosesOnHandlerFailure() {
         Counting walk = new Counting(25, 10, -1);
-        List<List<Integer>> chunks = new ArrayList<>();
-        assertEquals(25, walk.forEachChunk(chunks::add));
-        assertEquals(List.of(10, 10, 5), chunks.stream().map(List::size).toList());
-        assertThrows(UnsupportedOperationException.class, () -> chunks.get(0).add(1));
+        List<List<Integer>> batches = new ArrayList<>();
+        assertEquals(25, walk.forEachBatch(batches::add));
+        assertEquals(List.of(10, 10, 5), batches.stream().map(List::size).toList());
+        assertThrows(UnsupportedOperationException.class, () -> batches.get(0).add(1));
 
         Counting failing = new Counting(25, 10, -1);
         RuntimeException boom = new RuntimeException("handler failed");
-        assertSame(boom, assertThrows(RuntimeException.class, () -> failing.forEachChunk(c -> {
+        assertSame(boom, assertThrows(RuntimeException.class, () -> failing.forEachBatch(c -> {
             throw boom;
         })));
         assertEquals(1, failing.releases);
@@ -170,8 +170,8 @@ class AbstractWalkTest {
     }
 
     @Test
-    void chunkSizeBelowOneIsRefusedWithTheFix() {
+    void batchSizeBelowOneIsRefusedWithTheFix() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Counting(1, 0, -1));
-        assertEquals("chunkSize must be >= 1, was 0; pass the number of rows per chunk, e.g. 1000", e.getMessage());
+        assertEquals("batchSize must be >= 1, was 0; pass the number of rows per batch, e.g. 1000", e.getMessage());
     }
 }

@@ -321,20 +321,22 @@ public final class EntityKeysetQuery<E, T> {
             for (int i = 0; i < key.length; i++) {
                 Object value = row[first + i];
                 if (value == null && !order.get(i).isNullable()) {
-                    throw new BatchwiseException("Key \"" + order.get(i).column() + "\" of " + entityName
+                    throw new BatchwiseException(BatchwiseException.Reason.BAD_DATA, "Key \""
+                            + order.get(i).column() + "\" of " + entityName
                             + " is mapped as not optional, but row " + (rowsBefore + rows.size() + 1) + " has NULL"
                             + " there. Declare the key nullable (SortKey.nullable()) so NULL rows are paged", rowsBefore,
-                            null);
+                            null, null);
                 }
                 key[i] = types.get(i).toToken(value);
             }
             List<Object> keyList = Collections.unmodifiableList(Arrays.asList(key));
             if (previous != null && Arrays.deepEquals(previous.toArray(), key)) {
-                throw new BatchwiseException("Rows " + (rowsBefore + rows.size()) + " and " + (rowsBefore + rows.size()
+                throw new BatchwiseException(BatchwiseException.Reason.BAD_DATA, "Rows " + (rowsBefore + rows.size()) + " and " + (rowsBefore + rows.size()
                         + 1) + " of " + entityName + " have the same keys " + keyList + ", which identify an entity:"
                         + " the select list " + (select == null ? "" : "\"" + select + "\" ") + "gives several rows per"
                         + " entity (a collection in it?), and the rows after the first of each entity would be skipped"
-                        + " at a page boundary. Select one row per entity: no collection-valued paths", rowsBefore, null);
+                        + " at a page boundary. Select one row per entity: no collection-valued paths", rowsBefore, null,
+                        null);
             }
             previous = keyList;
             rows.add(row(row));

@@ -109,7 +109,7 @@ public final class StreamingQueryWalk<T> extends StreamingWalk<T> {
     }
 
     @Override
-    protected void endOfChunk() {
+    protected void endOfBatch() {
         if (!(session instanceof Session stateful)) {
             return;
         }

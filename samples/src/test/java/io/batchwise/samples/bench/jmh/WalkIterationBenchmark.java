@@ -20,7 +20,7 @@ import io.batchwise.core.Walk;
 import io.batchwise.core.spi.AbstractWalk;
 
 /**
- * The per-row cost of Batchwise's iteration layer ({@link AbstractWalk}: state machine, chunk
+ * The per-row cost of Batchwise's iteration layer ({@link AbstractWalk}: state machine, batch
  * boundary, row counting) against the loop a user writes by hand over a cursor
  * ({@code while (scroll.next()) use(scroll.get())}), with no database in the way: the rows come
  * from an in-memory cursor shaped like {@code ScrollableResults}. Run with the GC profiler to see
@@ -56,7 +56,7 @@ public class WalkIterationBenchmark {
             blackhole.consume(cursor.get());
             if (++inChunk == CHUNK) {
                 inChunk = 0;
-                cursor.endOfChunk();
+                cursor.endOfBatch();
             }
         }
     }
@@ -79,11 +79,11 @@ public class WalkIterationBenchmark {
         }
     }
 
-    /** The same walk handed over in chunks. */
+    /** The same walk handed over in batches. */
     @Benchmark
     public void walkForEachChunk(Blackhole blackhole) {
-        new CursorWalk(new Cursor(rows)).forEachChunk(chunk -> {
-            for (Object row : chunk) {
+        new CursorWalk(new Cursor(rows)).forEachBatch(batch -> {
+            for (Object row : batch) {
                 blackhole.consume(row);
             }
         });
@@ -93,7 +93,7 @@ public class WalkIterationBenchmark {
     static final class Cursor {
         private final Object[] rows;
         private int position = -1;
-        private int chunks;
+        private int batches;
 
         Cursor(Object[] rows) {
             this.rows = rows;
@@ -107,8 +107,8 @@ public class WalkIterationBenchmark {
             return rows[position];
         }
 
-        void endOfChunk() {
-            chunks++;
+        void endOfBatch() {
+            batches++;
         }
     }
 
@@ -131,8 +131,8 @@ public class WalkIterationBenchmark {
         }
 
         @Override
-        protected void endOfChunk() {
-            cursor.endOfChunk();
+        protected void endOfBatch() {
+            cursor.endOfBatch();
         }
 
         @Override
