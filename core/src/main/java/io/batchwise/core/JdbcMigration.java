@@ -227,7 +227,7 @@ public final class JdbcMigration {
                 if (rows.size() == 0) {
                     outcome = new MigrationEngine.Outcome(0, 0, List.of(), List.of());
                 } else {
-                    long written = work.apply(GuardedConnection.of(connection, job), rows.rows());
+                    long written = request.work() ? work.apply(GuardedConnection.of(connection, job), rows.rows()) : 0;
                     outcome = new MigrationEngine.Outcome(rows.size(), written, rows.keys().get(0),
                             rows.keys().get(rows.size() - 1));
                 }

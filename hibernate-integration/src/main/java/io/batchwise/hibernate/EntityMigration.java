@@ -271,14 +271,16 @@ public final class EntityMigration {
                     if (rows.size() == 0) {
                         outcome = new MigrationEngine.Outcome(0, 0, List.of(), List.of());
                     } else {
-                        if (session instanceof Session s) {
+                        if (!request.work()) {
+                            // a row the skip policy steps over: read (and locked), left as it is
+                        } else if (session instanceof Session s) {
                             sessionWork.accept(guard(s, Session.class), rows.rows());
                             s.flush();
                         } else {
                             statelessWork.accept(guard((StatelessSession) session, StatelessSession.class), rows.rows());
                         }
-                        outcome = new MigrationEngine.Outcome(rows.size(), rows.size(), rows.keys().get(0),
-                                rows.keys().get(rows.size() - 1));
+                        outcome = new MigrationEngine.Outcome(rows.size(), request.work() ? rows.size() : 0,
+                                rows.keys().get(0), rows.keys().get(rows.size() - 1));
                     }
                     session.doWork(connection -> hook.beforeCommit(connection, outcome));
                     if (request.dryRun()) {

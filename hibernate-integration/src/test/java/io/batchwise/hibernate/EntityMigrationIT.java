@@ -10,11 +10,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +34,7 @@ import io.batchwise.core.SortKey;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.RetryPolicy;
+import io.batchwise.core.migration.SkippedRow;
 import io.batchwise.core.spi.Checkpoint;
 import io.batchwise.core.spi.MigrationListener;
 import io.batchwise.hibernate.fixtures.Item;
@@ -46,7 +49,8 @@ import io.batchwise.testing.TestSchema;
  * ({@code amount} is a function of the id, and the work adds 1) with a {@code Session} and with a
  * {@code StatelessSession}, in 1 and 4 partitions, on both drivers; a connection killed in the middle
  * of a chunk is retried with nothing doubled; a dry run changes nothing; work that takes over the
- * session's transaction is refused with the chunk rolled back.
+ * session's transaction is refused with the chunk rolled back; entities the flush or the work fails on
+ * are bisected out and skipped, up to the limit.
  */
 @ExtendWith(MySqlServerExtension.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -162,6 +166,91 @@ class EntityMigrationIT {
         assertEquals(ROWS, rowsPlus(1));
     }
 
+    /** Rows whose amount is the largest DECIMAL(12,2): adding 1 is out of range (strict mode). */
+    static void topAmounts(List<Long> ids) throws Exception {
+        try (Connection c = schema.server().connect(schema.name()); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE item SET amount = 9999999999.99 WHERE id IN (" + String.join(",",
+                    ids.stream().map(String::valueOf).toList()) + ")");
+        }
+    }
+
+    static long rowsAtTheTop() throws Exception {
+        try (Connection c = schema.server().connect(schema.name()); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM item WHERE amount = 9999999999.99")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void entitiesWhoseFlushFailsAreBisectedOutAndSkippedAndEveryOtherEntityIsChangedOnce(JdbcDriver driver)
+            throws Exception {
+        items();
+        List<Long> bad = List.of(1L, 350L, 351L, 2_999L, 6_000L);
+        topAmounts(bad);
+        List<SkippedRow> heard = new CopyOnWriteArrayList<>();
+        withFactory(driver, factory -> {
+            MigrationResult result = EntityMigration.of("skip-session-" + driver, pager(factory)).chunkSize(700)
+                    .partitions(2).skipLimit(10).listener(new MigrationListener() {
+                        @Override
+                        public void skipped(SkippedRow row, Throwable failure) {
+                            heard.add(row);
+                        }
+                    })
+                    // the failure comes from the server at the chunk's flush, not from the work
+                    .forEachEntity((session, item) -> item.setAmount(item.getAmount().add(BigDecimal.ONE)))
+                    .build().run();
+            assertEquals(MigrationResult.Outcome.FINISHED, result.outcome());
+            assertEquals(new HashSet<>(bad), result.skipped().stream().map(row -> row.keys().get(0))
+                    .collect(Collectors.toSet()), result.skipped().toString());
+            assertEquals(new HashSet<>(result.skipped()), new HashSet<>(heard));
+            assertTrue(result.skipped().get(0).error().contains("Out of range value for column 'amount'"),
+                    result.skipped().toString());
+            assertEquals(ROWS, result.rowsRead());
+            assertEquals(ROWS - bad.size(), result.rowsWritten());
+        });
+        assertEquals(ROWS - bad.size(), rowsPlus(1));
+        assertEquals(bad.size(), rowsAtTheTop(), "the skipped entities are unchanged");
+    }
+
+    @Test
+    void statelessWorkThatThrowsOnSomeEntitiesHasThemSkippedUpToTheLimitThenStops() throws Exception {
+        items();
+        withFactory(JdbcDriver.MARIADB_CONNECTOR_J, factory -> {
+            EntityMigration.Builder<Item> job = EntityMigration.of("skip-stateless", pager(factory)).chunkSize(500)
+                    .skipLimit(2).forEachChunkStateless((session, items) -> {
+                        for (Item item : items) {
+                            if (item.getId() % 1_000 == 77) {
+                                throw new IllegalArgumentException("no price for item " + item.getId());
+                            }
+                            session.createMutationQuery("update Item set amount = amount + 1 where id = :id")
+                                    .setParameter("id", item.getId()).executeUpdate();
+                        }
+                    });
+            BatchwiseException stopped = assertThrows(BatchwiseException.class, () -> job.build().run());
+            assertTrue(stopped.getMessage().startsWith("Migration job \"skip-stateless\" stopped in partition 0 at"
+                    + " the row after key [2076]: the work failed on this row alone (IllegalArgumentException: no price"
+                    + " for item 2077), and this run has skipped 2 rows already, its skipLimit"), stopped.getMessage());
+            assertEquals(2_076 - 2, rowsPlus(1));
+            MigrationResult rest = EntityMigration.of("skip-stateless", pager(factory)).chunkSize(500).skipLimit(10)
+                    .forEachChunkStateless((session, items) -> {
+                        for (Item item : items) {
+                            if (item.getId() % 1_000 == 77) {
+                                throw new IllegalArgumentException("no price for item " + item.getId());
+                            }
+                            session.createMutationQuery("update Item set amount = amount + 1 where id = :id")
+                                    .setParameter("id", item.getId()).executeUpdate();
+                        }
+                    }).build().run();
+            assertEquals(List.of(2_077L, 3_077L, 4_077L, 5_077L), rest.skipped().stream()
+                    .map(row -> row.keys().get(0)).toList());
+            assertEquals("IllegalArgumentException: no price for item 3077", rest.skipped().get(1).error());
+        });
+        assertEquals(ROWS - 6, rowsPlus(1));
+        assertEquals(6, rowsPlus(0));
+    }
+
     @Test
     void aDryRunFlushesEveryChunkAndRollsItBack() throws Exception {
         items();
@@ -227,6 +316,8 @@ class EntityMigrationIT {
                     .getMessage().startsWith("work must not be null; call forEachChunk(..), forEachEntity(..)"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("j", pager)
                     .startAfter("garbage!")).getMessage().contains("token"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityMigration.of("j", pager)
+                    .skipLimit(-1)).getMessage().startsWith("skipLimit must be in [0, 100000], was -1"));
         });
     }
 }

@@ -34,6 +34,8 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
     public static final int MAX_CHUNK_SIZE = 100_000;
     /** The most partitions: each holds a connection and a thread. */
     public static final int MAX_PARTITIONS = 64;
+    /** The most rows {@link #skipLimit(int)} lets a run skip: each is kept in the result. */
+    public static final int MAX_SKIP_LIMIT = 100_000;
     /** The longest job name (the checkpoint table's key). */
     public static final int MAX_JOB_CHARS = 190;
 
@@ -51,6 +53,7 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
     private boolean lockingRead = true;
     private int lockWaitSeconds = 5;
     private MigrationEngine.Adaptive adaptive;
+    private int skipLimit;
 
     protected MigrationOptions(String job) {
         this.job = checkJob(job);
@@ -185,6 +188,36 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
         return self();
     }
 
+    /**
+     * The skip policy: up to {@code rows} rows per run may be skipped when the work fails on them.
+     * A chunk that fails for a reason that is not transient (a constraint violation, a value out of
+     * range, an exception of the work's own; not a deadlock or a lost connection, which are retried)
+     * is bisected: its halves run as chunks of their own, each committed with its checkpoint when it
+     * succeeds, and a half that fails is halved again, down to the one row that fails alone. That
+     * row is skipped: the checkpoint moves past it in a transaction of its own in which the work
+     * does not run, so the row is left unchanged; it is reported to
+     * {@link MigrationListener#skipped} and in {@link MigrationResult#skipped()}, and the job goes
+     * on. Every other row is still changed exactly once. A row that fails once the run has skipped
+     * {@code rows} rows stops the job as any failure does (its key, the cause, how to resume). A chunk
+     * with one bad row costs about {@code 2 log2(chunkSize)} extra transactions.
+     *
+     * <p>Not skipped: work that commits, rolls back or closes the chunk's connection or session (an
+     * {@link IllegalStateException}), a failure to read the row itself (the skip transaction reads
+     * it too), and failures outside the chunk (the checkpoint store, the job lock). Skipped rows are
+     * behind the checkpoint: a run after a fix does not visit them again; select them by the keys
+     * reported, or reset the job. 0 to {@value #MAX_SKIP_LIMIT}; default 0 (off: the first failure
+     * stops the job).
+     */
+    public B skipLimit(int rows) {
+        if (rows < 0 || rows > MAX_SKIP_LIMIT) {
+            throw new IllegalArgumentException("skipLimit must be in [0, " + MAX_SKIP_LIMIT + "], was " + rows
+                    + "; pass how many failing rows one run may step over (each is kept in the result), e.g. 100,"
+                    + " or 0 to stop at the first failure");
+        }
+        this.skipLimit = rows;
+        return self();
+    }
+
     /** The job name. */
     protected final String job() {
         return job;
@@ -200,7 +233,6 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
         return lockingRead;
     }
 
-    /** The options as the engine takes them, with the start position of a new job (or null). */
     /**
      * The key values a job's {@code startAfter(token)} starts after: the token read and checked by the
      * job's pager ({@code pages}), and refused when it leads backward. For both builders' startAfter.
@@ -215,12 +247,13 @@ public abstract class MigrationOptions<B extends MigrationOptions<B>> {
         return decoded.values();
     }
 
+    /** The options as the engine takes them, with the start position of a new job (or null). */
     protected final MigrationEngine.Settings settings(List<Object> startAfter) {
         if (startAfter != null && partitions > 1) {
             throw new IllegalArgumentException("startAfter works with one partition, but partitions was "
                     + partitions + "; drop startAfter, or run with partitions(1)");
         }
         return new MigrationEngine.Settings(job, chunkSize, partitions, retry, dryRun, throttle, listener, stop, store,
-                progressInterval, startAfter, lockWaitSeconds, adaptive);
+                progressInterval, startAfter, lockWaitSeconds, adaptive, skipLimit);
     }
 }

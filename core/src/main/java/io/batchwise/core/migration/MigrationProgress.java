@@ -14,12 +14,13 @@ import java.util.Optional;
  * @param rowsWritten    rows the work reported written, likewise
  * @param chunks         chunks committed, likewise
  * @param retries        transient failures retried in this run
+ * @param skipped        rows the skip policy stepped over in this run
  * @param estimatedTotal rows the job visits in all, counted at the start of the run; -1 when unknown
  * @param elapsed        wall time of this run so far
  * @param rowsPerSecond  rows read per second in this run
  */
 public record MigrationProgress(String job, int partitions, long rowsRead, long rowsWritten, long chunks, long retries,
-        long estimatedTotal, Duration elapsed, double rowsPerSecond) {
+        long skipped, long estimatedTotal, Duration elapsed, double rowsPerSecond) {
 
     /** Time left at the current rate, when the total is known and the rate positive. */
     public Optional<Duration> eta() {

@@ -1,6 +1,7 @@
 package io.batchwise.core.migration;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What one {@code run()} of a migration did. Counts cover this run only; the checkpoint keeps the
@@ -14,9 +15,12 @@ import java.time.Duration;
  * @param chunks      chunks committed (dry run: run and rolled back)
  * @param retries     chunk attempts that failed transiently and were run again
  * @param elapsed     wall time of the run
+ * @param skipped     rows the skip policy stepped over in this run, in the order they were met (empty
+ *                    without {@link MigrationOptions#skipLimit(int)}); each is also counted in
+ *                    {@code rowsRead}, not in {@code rowsWritten}
  */
 public record MigrationResult(String job, Outcome outcome, int partitions, long rowsRead, long rowsWritten, long chunks,
-        long retries, Duration elapsed) {
+        long retries, Duration elapsed, List<SkippedRow> skipped) {
 
     /** How a run ended. */
     public enum Outcome {
@@ -31,8 +35,9 @@ public record MigrationResult(String job, Outcome outcome, int partitions, long 
     }
 
     public MigrationResult {
-        if (job == null || outcome == null || elapsed == null) {
-            throw new IllegalArgumentException("job, outcome and elapsed must not be null");
+        if (job == null || outcome == null || elapsed == null || skipped == null) {
+            throw new IllegalArgumentException("job, outcome, elapsed and skipped must not be null");
         }
+        skipped = List.copyOf(skipped);
     }
 }

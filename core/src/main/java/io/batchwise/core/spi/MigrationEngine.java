@@ -1,5 +1,6 @@
 package io.batchwise.core.spi;
 
+import io.batchwise.core.internal.migration.CheckpointMovedException;
 import io.batchwise.core.internal.migration.JobLock;
 
 import java.lang.System.Logger.Level;
@@ -7,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -19,18 +21,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.migration.ChunkReport;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.migration.MigrationProgress;
 import io.batchwise.core.migration.MigrationResult;
 import io.batchwise.core.migration.RetryPolicy;
+import io.batchwise.core.migration.SkippedRow;
 import io.batchwise.core.migration.StopSignal;
 
 /**
  * The one migration loop, whatever reads and changes the rows (plain JDBC, Hibernate sessions):
  * partitions planned at key quantiles, one transaction per chunk with its checkpoint saved in it,
- * retries of transient failures from the stored checkpoint, the job lock, throttle, stop, dry
- * run and progress. A {@link Backend} supplies only how a chunk is read and worked on.
+ * retries of transient failures from the stored checkpoint, the skip policy (bisection of a failed
+ * chunk down to the rows that fail alone), the job lock, throttle, stop, dry run and progress. A
+ * {@link Backend} supplies only how a chunk is read and worked on.
  */
 public final class MigrationEngine implements Migration {
     private static final System.Logger LOG = System.getLogger("io.batchwise.core.migration");
@@ -55,15 +60,19 @@ public final class MigrationEngine implements Migration {
         /**
          * Runs one chunk: begins a transaction on a connection of its own, reads up to
          * {@code request.limit()} rows after {@code request.after()} and up to (inclusive)
-         * {@code request.upper()}, runs the work on them, calls {@code hook} on the same connection,
-         * then commits ({@code dryRun}: rolls back). Rolls back and releases everything on failure.
+         * {@code request.upper()}, runs the work on them (unless {@code request.work()} is false: a
+         * row the skip policy steps over), calls {@code hook} on the same connection, then commits
+         * ({@code dryRun}: rolls back). Rolls back and releases everything on failure.
          */
         Outcome chunk(Request request, Hook hook) throws Exception;
     }
 
-    /** One chunk to run. */
+    /**
+     * One chunk to run; {@code work} false: read the rows and move the checkpoint past them without
+     * running the work on them (and report 0 written).
+     */
     public record Request(int partition, List<Object> after, List<Object> upper, int limit, boolean dryRun,
-            long rowsBefore) {
+            long rowsBefore, boolean work) {
     }
 
     /** What a chunk did, before it commits. */
@@ -78,7 +87,8 @@ public final class MigrationEngine implements Migration {
     /** The validated options of a job. */
     public record Settings(String job, int chunkSize, int partitions, RetryPolicy retry, boolean dryRun,
             Throttle throttle, MigrationListener listener, StopSignal stop, CheckpointStore store,
-            Duration progressInterval, List<Object> startAfter, int lockWaitSeconds, Adaptive adaptive) {
+            Duration progressInterval, List<Object> startAfter, int lockWaitSeconds, Adaptive adaptive,
+            int skipLimit) {
     }
 
     /**
@@ -97,6 +107,7 @@ public final class MigrationEngine implements Migration {
     private final Settings settings;
     private final Backend backend;
     private final String fingerprint;
+    private final AtomicBoolean checkedServer = new AtomicBoolean();
 
     public MigrationEngine(Settings settings, Backend backend) {
         this.settings = settings;
@@ -152,13 +163,14 @@ public final class MigrationEngine implements Migration {
         JobLock lock = null;
         try {
             admin.setAutoCommit(true);
+            warnIfTimesAreTruncated(admin);
             boolean stored = prepareStore(admin);
             lock = JobLock.acquire(admin, settings.job(), settings.lockWaitSeconds(), backend::connection);
             List<Checkpoint> checkpoints = stored ? settings.store().load(admin, settings.job()) : List.of();
             checkExisting(checkpoints);
             if (!checkpoints.isEmpty() && checkpoints.stream().allMatch(Checkpoint::finished)) {
                 MigrationResult done = new MigrationResult(settings.job(), MigrationResult.Outcome.ALREADY_FINISHED,
-                        checkpoints.size(), 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - started));
+                        checkpoints.size(), 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - started), List.of());
                 LOG.log(Level.INFO, () -> "Migration job \"" + settings.job() + "\" finished in an earlier run;"
                         + " nothing to do (reset() the job to run it again)");
                 settings.listener().finished(done);
@@ -194,6 +206,29 @@ public final class MigrationEngine implements Migration {
                     // already failed
                 }
             }
+        }
+    }
+
+    /**
+     * Once per migration: MySQL Connector/J on MariaDB 10.x, which greets it as {@code 5.5.5-10.x} (the
+     * prefix kept old MySQL clients working), takes the server for MySQL 5.5, which had no fractional
+     * seconds, and drops the fraction of every time value it binds. Reads are exact (keys travel as
+     * text), but what the work writes back is cut to the second, silently. From the handshake's
+     * version, no query.
+     */
+    private void warnIfTimesAreTruncated(Connection admin) throws SQLException {
+        if (checkedServer.getAndSet(true) || JdbcDriver.of(admin) != JdbcDriver.MYSQL_CONNECTOR_J) {
+            return;
+        }
+        String version = String.valueOf(admin.getMetaData().getDatabaseProductVersion());
+        if (version.startsWith("5.5.5-")) {
+            LOG.log(Level.WARNING, () -> "Migration job \"" + settings.job() + "\": MySQL Connector/J is connected to"
+                    + " MariaDB " + version.substring("5.5.5-".length()) + ", which it takes for MySQL 5.5, so it drops the"
+                    + " fractional seconds of every DATETIME, TIMESTAMP and TIME value the work writes (an entity"
+                    + " written back whole writes all of its columns): 12:00:00.123456 is stored as 12:00:00. Use"
+                    + " MariaDB Connector/J (org.mariadb.jdbc, jdbc:mariadb://) with MariaDB 10.x, or write only the"
+                    + " columns the work changes (an UPDATE of those columns, or @DynamicUpdate on the entity);"
+                    + " docs/migrations.md, \"MySQL Connector/J on MariaDB 10.x\".");
         }
     }
 
@@ -265,6 +300,8 @@ public final class MigrationEngine implements Migration {
         private final AtomicLong chunks = new AtomicLong();
         private final AtomicLong retries = new AtomicLong();
         private final AtomicInteger stopped = new AtomicInteger();
+        private final AtomicInteger skips = new AtomicInteger();
+        private final List<SkippedRow> skipped = Collections.synchronizedList(new ArrayList<>());
         private final long priorRead;
         private final long priorWritten;
         private final long priorChunks;
@@ -338,11 +375,14 @@ public final class MigrationEngine implements Migration {
             MigrationResult.Outcome outcome = settings.dryRun() ? MigrationResult.Outcome.DRY_RUN
                     : stopped.get() > 0 ? MigrationResult.Outcome.STOPPED : MigrationResult.Outcome.FINISHED;
             MigrationResult result = new MigrationResult(settings.job(), outcome, checkpoints.size(), rowsRead.get(),
-                    rowsWritten.get(), chunks.get(), retries.get(), Duration.ofNanos(System.nanoTime() - started));
+                    rowsWritten.get(), chunks.get(), retries.get(), Duration.ofNanos(System.nanoTime() - started),
+                    skipped);
             progress(true);
             LOG.log(Level.INFO, () -> "Migration job \"" + settings.job() + "\" " + outcome.name().toLowerCase(Locale.ROOT)
                     .replace('_', ' ') + ": " + result.rowsRead() + " rows read, " + result.rowsWritten() + " written in "
-                    + result.chunks() + " chunks, " + result.retries() + " retries, " + result.elapsed().toMillis() + " ms");
+                    + result.chunks() + " chunks, " + result.retries() + " retries, " + (result.skipped().isEmpty() ? ""
+                    : result.skipped().size() + (result.skipped().size() == 1 ? " row" : " rows") + " skipped, ")
+                    + result.elapsed().toMillis() + " ms");
             settings.listener().finished(result);
             return result;
         }
@@ -357,16 +397,25 @@ public final class MigrationEngine implements Migration {
             int size = adaptive == null ? settings.chunkSize()
                     : Math.max(adaptive.min(), Math.min(adaptive.max(), settings.chunkSize()));
             double rowsPerMilli = -1;
+            Bisection bisection = new Bisection();
             while (!checkpoint.finished()) {
                 if (settings.stop().isRequested() || abort.get()) {
                     stopped.incrementAndGet();
                     return;
                 }
                 long chunkStart = 0;
+                boolean inChunk = false;
                 try {
                     if (reload) {
                         if (!settings.dryRun()) {
-                            checkpoint = reload(checkpoint);
+                            Checkpoint stored = reload(checkpoint);
+                            long moved = stored.rowsRead() - checkpoint.rowsRead();
+                            if (moved > 0 && bisection.rowToSkip() != null) {
+                                // the skip's commit did happen (its acknowledgement was lost): the position is the row
+                                skip(stored.partition(), position(stored), bisection.rowToSkip());
+                            }
+                            bisection.committed(moved);
+                            checkpoint = stored;
                             position = position(checkpoint);
                             if (checkpoint.finished()) {
                                 break;
@@ -379,9 +428,12 @@ public final class MigrationEngine implements Migration {
                     chunkStart = System.nanoTime();
                     Checkpoint before = checkpoint;
                     Checkpoint[] after = new Checkpoint[1];
-                    int limit = size;
+                    boolean bisecting = bisection.active();
+                    Exception rowToSkip = bisection.rowToSkip();
+                    int limit = bisection.limit(size);
+                    inChunk = true;
                     Outcome outcome = backend.chunk(new Request(before.partition(), position, upper,
-                            limit, settings.dryRun(), before.rowsRead()), (connection, o) -> {
+                            limit, settings.dryRun(), before.rowsRead(), rowToSkip == null), (connection, o) -> {
                                 lock.verify(connection);
                                 Checkpoint next = o.rows() == 0 ? before.finish()
                                         : before.advance(backend.encode(o.lastKeys()), o.rows(), o.written(),
@@ -391,6 +443,7 @@ public final class MigrationEngine implements Migration {
                                 }
                                 after[0] = next;
                             });
+                    inChunk = false;
                     long millis = (System.nanoTime() - chunkStart) / 1_000_000;
                     checkpoint = after[0];
                     if (outcome.rows() > 0) {
@@ -401,9 +454,15 @@ public final class MigrationEngine implements Migration {
                         settings.listener().chunkCommitted(new ChunkReport(settings.job(), before.partition(),
                                 outcome.rows(), outcome.written(), outcome.firstKeys(), outcome.lastKeys(), failed + 1,
                                 millis, settings.dryRun()));
+                        if (rowToSkip != null) {
+                            skip(before.partition(), outcome.firstKeys(), rowToSkip);
+                        }
+                    } else if (rowToSkip != null) {
+                        skips.decrementAndGet(); // the row is gone (deleted meanwhile): nothing was skipped
                     }
+                    bisection.committed(outcome.rows());
                     failed = 0;
-                    if (adaptive != null && outcome.rows() == limit) {
+                    if (adaptive != null && !bisecting && outcome.rows() == limit) {
                         double rate = outcome.rows() / (double) Math.max(1, millis);
                         rowsPerMilli = rowsPerMilli < 0 ? rate : 0.7 * rowsPerMilli + 0.3 * rate;
                         size = adaptive.next(size, rowsPerMilli);
@@ -411,8 +470,14 @@ public final class MigrationEngine implements Migration {
                     progress(false);
                 } catch (Exception e) {
                     String reason = e instanceof JobLock.LockLostException ? e.getMessage() : retryable(e);
+                    int limit = bisection.limit(size);
                     if (reason == null) {
-                        throw failure(checkpoint, position, upper, size, e, null);
+                        if (!inChunk || settings.skipLimit() == 0 || bisection.rowToSkip() != null || !skippable(e)) {
+                            throw failure(checkpoint, position, upper, limit, e, null);
+                        }
+                        bisect(bisection, checkpoint, position, upper, limit, e);
+                        failed = 0;
+                        continue;
                     }
                     failed++;
                     retries.incrementAndGet();
@@ -420,7 +485,7 @@ public final class MigrationEngine implements Migration {
                         size = Math.max(adaptive.min(), size / 2); // smaller chunks hold fewer locks for less time
                     }
                     if (failed >= settings.retry().maxAttempts()) {
-                        throw failure(checkpoint, position, upper, size, e, "it failed " + failed + " times in a row (last: "
+                        throw failure(checkpoint, position, upper, limit, e, "it failed " + failed + " times in a row (last: "
                                 + reason + ")");
                     }
                     Duration backoff = settings.retry().backoff(failed);
@@ -434,6 +499,41 @@ public final class MigrationEngine implements Migration {
                     reload = true;
                 }
             }
+        }
+
+        /**
+         * The skip policy, after the chunk of {@code limit} rows at {@code position} failed with
+         * {@code e}: halves it, or, when it was one row, marks that row to be skipped, or stops the job
+         * when the run has skipped as many rows as it may.
+         */
+        private void bisect(Bisection bisection, Checkpoint checkpoint, List<Object> position, List<Object> upper,
+                int limit, Exception e) {
+            int partition = checkpoint.partition();
+            boolean first = !bisection.active();
+            if (!bisection.failed(limit, e)) {
+                if (first) {
+                    LOG.log(Level.WARNING, () -> "Migration job \"" + settings.job() + "\" partition " + partition
+                            + ": the chunk after " + (position == null ? "the start" : "key " + position) + " (" + limit
+                            + " rows) failed and was rolled back (" + firstLine(e) + "); bisecting it to find the"
+                            + " row(s) that fail alone (skipLimit " + settings.skipLimit() + ")");
+                }
+                return;
+            }
+            if (skips.incrementAndGet() > settings.skipLimit()) {
+                skips.decrementAndGet();
+                throw failure(checkpoint, position, upper, 1, e, "the work failed on this row alone (" + firstLine(e)
+                        + "), and this run has skipped " + settings.skipLimit() + " rows already, its skipLimit");
+            }
+        }
+
+        /** Records a row the skip policy stepped over; after the commit that moved past it. */
+        private void skip(int partition, List<Object> keys, Exception failure) {
+            SkippedRow row = new SkippedRow(settings.job(), partition, keys, firstLine(failure));
+            skipped.add(row);
+            LOG.log(Level.WARNING, () -> "Migration job \"" + settings.job() + "\" partition " + partition
+                    + ": skipped the row with key " + keys + ", on which the work fails (" + row.error() + "); it is"
+                    + " left unchanged (" + skips.get() + " of at most " + settings.skipLimit() + " skipped in this run)");
+            settings.listener().skipped(row, failure);
         }
 
         private List<Object> position(Checkpoint c) {
@@ -496,13 +596,16 @@ public final class MigrationEngine implements Migration {
                 return new BatchwiseException("Migration job \"" + settings.job() + "\" stopped: " + state.getMessage(),
                         priorRead + rowsRead.get(), state);
             }
-            String range = "the chunk after " + (position == null ? "the start" : "key " + position) + " (up to "
-                    + size + " rows" + (upper == null ? "" : ", partition ends at key " + upper) + ")";
+            String after = position == null ? "the start" : "key " + position;
+            String ends = upper == null ? "" : "partition ends at key " + upper;
+            String range = size == 1 ? "the row after " + after + (ends.isEmpty() ? "" : " (" + ends + ")")
+                    : "the chunk after " + after + " (up to " + size + " rows" + (ends.isEmpty() ? "" : ", " + ends) + ")";
             String message = "Migration job \"" + settings.job() + "\" stopped in partition " + checkpoint.partition()
                     + " at " + range + ": " + (gaveUp != null ? gaveUp : firstLine(cause)) + ". That chunk was rolled"
                     + " back; every chunk before it is committed with its checkpoint (" + checkpoint.rowsRead()
-                    + " rows of this partition). Fix the cause and run the job again: it resumes after the last"
-                    + " committed chunk.";
+                    + " rows of this partition). Fix the cause" + (gaveUp == null && settings.skipLimit() == 0
+                    && skippable(cause) ? " (or let skipLimit(n) step over the rows that fail alone)" : "") + " and"
+                    + " run the job again: it resumes after the last committed chunk.";
             return Failures.wrap(message, checkpoint.rowsRead(), checkpoint.position(), cause);
         }
 
@@ -515,13 +618,14 @@ public final class MigrationEngine implements Migration {
             Duration elapsed = Duration.ofNanos(now - started);
             double rate = elapsed.toMillis() <= 0 ? 0 : rowsRead.get() * 1000.0 / elapsed.toMillis();
             MigrationProgress p = new MigrationProgress(settings.job(), checkpoints.size(), priorRead + rowsRead.get(),
-                    priorWritten + rowsWritten.get(), priorChunks + chunks.get(), retries.get(),
+                    priorWritten + rowsWritten.get(), priorChunks + chunks.get(), retries.get(), skipped.size(),
                     total < 0 || settings.dryRun() ? total : Math.max(total, priorRead), elapsed, rate);
             if (!last) {
                 LOG.log(Level.INFO, () -> String.format(Locale.ROOT, "Migration job \"%s\"%s: %,d of ~%,d rows%s, %,d"
-                        + " written, %,.0f rows/s, %d retries%s", settings.job(), settings.dryRun() ? " (dry run)" : "",
+                        + " written, %,.0f rows/s, %d retries%s%s", settings.job(), settings.dryRun() ? " (dry run)" : "",
                         p.rowsRead(), p.estimatedTotal(), p.fraction().map(f -> String.format(Locale.ROOT, " (%.1f %%)",
                                 f * 100)).orElse(""), p.rowsWritten(), rate, p.retries(),
+                        p.skipped() == 0 ? "" : ", " + p.skipped() + " skipped",
                         p.eta().map(d -> ", about " + d.toSeconds() + " s left").orElse("")));
             }
             settings.listener().progress(p);
@@ -553,6 +657,23 @@ public final class MigrationEngine implements Migration {
             }
         }
         return what + " (" + firstLine(failure) + ")";
+    }
+
+    /**
+     * Whether the skip policy may bisect a chunk that failed with {@code failure}: not misuse of the
+     * chunk's transaction (an {@link IllegalStateException} from the guarded connection or session)
+     * and not a checkpoint that moved or a lost job lock, which no row causes.
+     */
+    static boolean skippable(Throwable failure) {
+        if (failure instanceof IllegalStateException) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CheckpointMovedException || t instanceof JobLock.LockLostException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String firstLine(Throwable t) {

@@ -33,6 +33,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.spi.MigrationListener;
+import io.batchwise.testing.Counters;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.ServerThreads;
 import io.batchwise.testing.TestSchema;

@@ -39,6 +39,7 @@ import io.batchwise.core.SortKey;
 import io.batchwise.core.migration.Migration;
 import io.batchwise.core.spi.Checkpoint;
 import io.batchwise.core.spi.MigrationListener;
+import io.batchwise.testing.Counters;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 

@@ -32,6 +32,7 @@ import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.spi.CheckpointStore;
 import io.batchwise.core.spi.Throttle;
+import io.batchwise.testing.Counters;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.StatementLog;
 import io.batchwise.testing.TestSchema;
@@ -152,6 +153,10 @@ class MigrationBadInputIT {
                         "adaptiveChunkSize needs 1 <= min <= max <= 100000, was min 500, max 100"),
                 bad("adaptiveChunkSize target too short", () -> builder().adaptiveChunkSize(10, 100, Duration.ofMillis(1)),
                         "target must be between 10 ms and 10 minutes, was PT0.001S"),
+                bad("skipLimit negative", () -> builder().skipLimit(-1), "skipLimit must be in [0, 100000], was -1",
+                        "or 0 to stop at the first failure"),
+                bad("skipLimit too large", () -> builder().skipLimit(100_001),
+                        "skipLimit must be in [0, 100000], was 100001", "each is kept in the result"),
                 bad("forEachChunk null", () -> builder().forEachChunk(null), "work must not be null"),
                 bad("forEachRow null", () -> builder().forEachRow(null), "work must not be null"),
                 bad("build without work", () -> builder().build(), "work must not be null",

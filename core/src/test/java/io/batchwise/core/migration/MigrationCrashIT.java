@@ -1,9 +1,5 @@
 package io.batchwise.core.migration;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.batchwise.core.JdbcDriver;
-import io.batchwise.core.JdbcKeysetPager;
-import io.batchwise.core.JdbcMigration;
-import io.batchwise.core.spi.Checkpoint;
+import io.batchwise.testing.Counters;
+import io.batchwise.testing.KillNineRestarts;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 
@@ -65,49 +60,14 @@ class MigrationCrashIT {
         List<String> args = List.of("crash", schema.jdbcUrl(driver, Map.of("rewriteBatchedStatements", "true")),
                 schema.server().user(), schema.server().password(), table, job, String.valueOf(partitions),
                 String.valueOf(CHUNK));
-        Random random = new Random(ROWS * 31L + partitions * 7L + driver.ordinal());
-        int kills = 0;
-        int runs = 0;
-        Map<String, String> result = null;
-        while (result == null) {
-            runs++;
-            ForkedProbe probe = new ForkedProbe(List.of("-Xmx128m"), args);
-            // every third kill at any instant from the start (JVM start, planning, the first chunk), the others
-            // at a random instant after the first committed chunk of the run
-            boolean anyInstant = kills % 3 == 2;
-            if (kills < KILLS && (anyInstant || probe.committed.await(120, TimeUnit.SECONDS))) {
-                // four partitions go through the table about three times faster: kill sooner to kill as often
-                // short enough that ten runs do not finish the job (a run that reaches the end before its
-                // kill ends the loop early); four partitions go through the table about three times faster
-                Thread.sleep(random.nextInt(anyInstant ? 1_500 : partitions == 1 ? 400 : 150));
-                if (probe.process.isAlive()) {
-                    probe.process.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback from the client
-                    probe.process.waitFor(30, TimeUnit.SECONDS);
-                    kills++;
-                    continue;
-                }
-            }
-            Map<String, String> end = probe.finish(600);
-            String outcome = end.get("outcome");
-            assertTrue(outcome != null, "run " + runs + " printed no RESULT; output:\n" + probe.output);
-            if (outcome.equals("FINISHED") || outcome.equals("ALREADY_FINISHED")) {
-                result = end;
-            }
-        }
+        // four partitions go through the table about three times faster: kill sooner to kill as often
+        KillNineRestarts.Outcome outcome = KillNineRestarts.run(MigrationProbe.class.getName(), List.of("-Xmx128m"),
+                args, KILLS, new Random(ROWS * 31L + partitions * 7L + driver.ordinal()),
+                new KillNineRestarts.Delays(1_500, partitions == 1 ? 400 : 150));
         System.out.println("[batchwise] crash proof: " + ROWS + " rows, " + partitions + " partition(s), " + driver
-                + ": " + kills + " kills, " + runs + " runs");
-        assertTrue(kills >= Math.min(KILLS, 1), "killed at least once");
+                + ": " + outcome.kills() + " kills, " + outcome.runs() + " runs");
         try (Connection c = schema.server().connect(schema.name())) {
-            assertArrayEquals(new long[] {0, ROWS, 0}, Counters.histogram(c, table),
-                    "rows with touched = 0, = 1, > 1 after " + kills + " kills");
-        }
-        try (com.zaxxer.hikari.HikariDataSource ds = schema.newPool(driver, Map.of(), c -> { })) {
-            JdbcKeysetPager<Long> ids = Counters.ids(ds, table);
-            List<Checkpoint> checkpoints = JdbcMigration.of(job, ids).partitions(partitions)
-                    .forEachChunk(Counters.increment(table)).build().checkpoints();
-            assertEquals(partitions, checkpoints.size());
-            assertTrue(checkpoints.stream().allMatch(Checkpoint::finished), checkpoints.toString());
-            assertEquals(ROWS, checkpoints.stream().mapToLong(Checkpoint::rowsRead).sum(), checkpoints.toString());
+            KillNineRestarts.assertEveryRowChangedOnce(c, table, job, partitions, ROWS, outcome);
         }
     }
 }

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.batchwise.core.JdbcDriver;
+import io.batchwise.testing.Counters;
+import io.batchwise.testing.ForkedProbe;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 
@@ -41,10 +43,10 @@ class MigrationMemoryIT {
 
     @Test
     void aMigrationOfMoreRowsThanTheHeapHoldsFinishesAtXmx64m() throws Exception {
-        ForkedProbe probe = new ForkedProbe(List.of("-Xmx64m", "-XX:+UseSerialGC"), List.of("memory",
-                schema.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, Map.of("rewriteBatchedStatements", "true")),
-                schema.server().user(), schema.server().password(), "big", "memory", "2", "1000",
-                String.valueOf(ROWS)));
+        ForkedProbe probe = new ForkedProbe(MigrationProbe.class.getName(), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                List.of("memory", schema.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, Map.of("rewriteBatchedStatements", "true")),
+                        schema.server().user(), schema.server().password(), "big", "memory", "2", "1000",
+                        String.valueOf(ROWS)));
         Map<String, String> result = probe.finish(900);
         System.out.println("[batchwise] migration memory proof, " + ROWS + " rows at -Xmx64m: " + result);
         assertEquals("FINISHED", result.get("outcome"), probe.output.toString());

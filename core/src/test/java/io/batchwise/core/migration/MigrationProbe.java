@@ -14,6 +14,7 @@ import io.batchwise.core.JdbcKeysetPager;
 import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.spi.MigrationListener;
+import io.batchwise.testing.Counters;
 
 /**
  * A migration in a JVM of its own, for the tests that kill it ({@link MigrationCrashIT}) or bound

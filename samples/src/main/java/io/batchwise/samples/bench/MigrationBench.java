@@ -61,6 +61,8 @@ public final class MigrationBench {
             "hibernate-loop",            // hand-written: transaction per keyset chunk of entities, flush, clear
             "entity-migration-session",  // EntityMigration.forEachEntity, Session per chunk
             "entity-migration-stateless",// EntityMigration.forEachChunkStateless
+            "entity-migration-session-nolock", // the same without FOR UPDATE: what the locking read costs
+            "entity-migration-session-b1000",  // the same with jdbcBatchSize(1000): one JDBC batch per chunk
             "jdbc-migration",            // JdbcMigration, batched UPDATE, 1 partition
             "jdbc-migration-p2", "jdbc-migration-p4",
             "jdbc-migration-c100", "jdbc-migration-c300", "jdbc-migration-c3000", "jdbc-migration-c10000",
@@ -266,9 +268,11 @@ public final class MigrationBench {
                     }
                 }
             }
-            case "entity-migration-session" -> {
+            case "entity-migration-session", "entity-migration-session-nolock", "entity-migration-session-b1000" -> {
                 try (SessionFactory factory = factory(ds)) {
                     expect(EntityMigration.of(method, entities(factory)).chunkSize(CHUNK)
+                            .lockingRead(!method.endsWith("-nolock"))
+                            .jdbcBatchSize(method.endsWith("-b1000") ? 1_000 : EntityMigration.Builder.DEFAULT_JDBC_BATCH_SIZE)
                             .forEachEntity((session, row) -> row.migrate()).build().run());
                 }
             }

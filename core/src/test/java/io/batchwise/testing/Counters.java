@@ -1,4 +1,4 @@
-package io.batchwise.core.migration;
+package io.batchwise.testing;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +12,6 @@ import javax.sql.DataSource;
 import io.batchwise.core.JdbcKeysetPager;
 import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.SortKey;
-import io.batchwise.testing.ItemTable;
 
 /**
  * The exactly-once fixture: the item table with a {@code touched} counter that the migration's work
@@ -41,7 +40,7 @@ public final class Counters {
         return (connection, ids) -> increment(connection, table, ids);
     }
 
-    static long increment(Connection connection, String table, List<Long> ids) throws SQLException {
+    public static long increment(Connection connection, String table, List<Long> ids) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE `" + table
                 + "` SET touched = touched + 1, amount = amount + 1 WHERE id = ?")) {
             for (long id : ids) {

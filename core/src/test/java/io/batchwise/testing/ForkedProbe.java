@@ -1,4 +1,4 @@
-package io.batchwise.core.migration;
+package io.batchwise.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,20 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** A {@link MigrationProbe} running in a JVM of its own, its output collected as it comes. */
-final class ForkedProbe {
-    final Process process;
-    final StringBuffer output = new StringBuffer();
-    final CountDownLatch committed = new CountDownLatch(1);
+/**
+ * A migration probe running in a JVM of its own, its output collected as it comes: a main class that
+ * prints {@code COMMITTED} after its first committed chunk and {@code RESULT key=value ...} at the end
+ * ({@code io.batchwise.core.migration.MigrationProbe}, for instance).
+ */
+public final class ForkedProbe {
+    public final Process process;
+    public final StringBuffer output = new StringBuffer();
+    public final CountDownLatch committed = new CountDownLatch(1);
     final Map<String, String> result = new HashMap<>();
     private final Thread reader;
 
-    ForkedProbe(List<String> jvmOptions, List<String> args) throws IOException {
+    public ForkedProbe(String mainClass, List<String> jvmOptions, List<String> args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MigrationProbe.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         reader = new Thread(() -> {
@@ -52,7 +56,7 @@ final class ForkedProbe {
     }
 
     /** Waits for the process and its output to end; returns its RESULT line's values. */
-    Map<String, String> finish(long timeoutSeconds) throws InterruptedException {
+    public Map<String, String> finish(long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the probe did not finish in " + timeoutSeconds + " s; output:\n" + output);
