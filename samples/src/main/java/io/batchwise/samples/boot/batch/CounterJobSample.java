@@ -20,7 +20,6 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.ClassPathResource;
@@ -152,8 +151,11 @@ public final class CounterJobSample {
         return new HikariDataSource(config);
     }
 
-    /** The infrastructure a Spring Boot application would configure: data source, transactions, job repository. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * The infrastructure a Spring Boot application would configure: data source, transactions, job
+     * repository. Registered by hand, and on purpose not a {@code @Configuration}: the Boot sample's
+     * component scan covers this package and must not find it (Boot configures its own).
+     */
     @EnableBatchProcessing
     @EnableJdbcJobRepository(databaseType = "MYSQL")
     @Import(CounterJobConfiguration.class)
