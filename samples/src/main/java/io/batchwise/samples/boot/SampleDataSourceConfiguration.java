@@ -18,6 +18,7 @@ import io.batchwise.core.JdbcDriver;
 import io.batchwise.samples.ItemTable;
 import io.batchwise.samples.SampleDatabase;
 import io.batchwise.samples.SampleServer;
+import io.batchwise.samples.boot.batch.CounterJobConfiguration;
 
 /**
  * The application's DataSource on the samples' server ({@link SampleServer}: embedded MariaDB unless
@@ -57,7 +58,9 @@ public class SampleDataSourceConfiguration {
         config.setJdbcUrl(server.jdbcUrl(jdbcDriver(driver), SCHEMA));
         config.setUsername(server.user());
         config.setPassword(server.password());
-        config.setMaximumPoolSize(4);
+        // the counter job's 4 partitions each hold a chunk transaction's connection while their keyset
+        // reader borrows another per page (docs/spring-batch.md): 2 per partition, and 2 for the rest
+        config.setMaximumPoolSize(2 * CounterJobConfiguration.PARTITIONS + 2);
         return new HikariDataSource(config);
     }
 
