@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,11 +16,13 @@ import io.batchwise.testing.ModuleCompiler;
 /** What a user's module can import from {@code io.batchwise.core}: the API and the spi, not internal. */
 class CoreModuleBoundaryTest {
     private static final String USER_MODULE = "module user { requires io.batchwise.core; }";
+    private static final Pattern CORE = Pattern.compile(".*/core/target/classes|.*/batchwise-core-[^/]*(?<!-tests)\\.jar");
 
     private static List<Path> modulePath() {
-        // core's own compiled classes, module-info included; nothing else is needed to compile against it
-        List<Path> path = ModuleCompiler.classPath(entry -> entry.replace('\\', '/').endsWith("core/target/classes"));
-        assertFalse(path.isEmpty(), "core/target/classes must be on the test class path");
+        // core's own classes (the directory, or the jar once packaged), module-info included; nothing else
+        // is needed to compile against it
+        List<Path> path = ModuleCompiler.classPath(entry -> CORE.matcher(entry.replace('\\', '/')).matches());
+        assertFalse(path.isEmpty(), "core's classes or jar must be on the test class path");
         return path;
     }
 
