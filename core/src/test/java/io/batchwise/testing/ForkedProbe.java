@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A migration probe running in a JVM of its own, its output collected as it comes: a main class that
- * prints {@code COMMITTED} after its first committed chunk and {@code RESULT key=value ...} at the end
- * ({@code io.batchwise.core.migration.MigrationProbe}, for instance).
+ * A probe running in a JVM of its own, its output collected as it comes: a main class that prints
+ * {@code RESULT key=value ...} at the end (read with {@link HeapProbe#parse}) and, for a migration,
+ * {@code COMMITTED} after its first committed chunk ({@code io.batchwise.core.migration.MigrationProbe},
+ * for instance).
  */
 public final class ForkedProbe {
     public final Process process;
@@ -38,11 +39,11 @@ public final class ForkedProbe {
                     output.append(line).append('\n');
                     if (line.equals("COMMITTED")) {
                         committed.countDown();
-                    } else if (line.startsWith("RESULT ")) {
-                        synchronized (result) {
-                            for (String pair : line.substring(7).split(" ")) {
-                                int eq = pair.indexOf('=');
-                                result.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    } else {
+                        Map<String, String> values = HeapProbe.parse(line);
+                        if (values != null) {
+                            synchronized (result) {
+                                result.putAll(values);
                             }
                         }
                     }
@@ -53,6 +54,20 @@ public final class ForkedProbe {
         });
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Runs {@code mainClass} to its end and returns its RESULT line's values; fails, with the output,
+     * when it does not end in {@code timeoutSeconds} or prints no RESULT line.
+     */
+    public static Map<String, String> run(String mainClass, List<String> jvmOptions, List<String> args,
+            long timeoutSeconds) throws IOException, InterruptedException {
+        ForkedProbe probe = new ForkedProbe(mainClass, jvmOptions, args);
+        Map<String, String> result = probe.finish(timeoutSeconds);
+        if (result.isEmpty()) {
+            throw new AssertionError(mainClass + " printed no RESULT line; output:\n" + probe.output);
+        }
+        return result;
     }
 
     /** Waits for the process and its output to end; returns its RESULT line's values. */

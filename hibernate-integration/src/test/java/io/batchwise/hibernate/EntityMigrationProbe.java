@@ -1,9 +1,11 @@
 package io.batchwise.hibernate;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.hibernate.SessionFactory;
+import org.hibernate.cfg.JdbcSettings;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -38,7 +40,10 @@ public final class EntityMigrationProbe {
             dataSource.setUsername(args[2]);
             dataSource.setPassword(args[3]);
             dataSource.setMaximumPoolSize(partitions + 2);
-            try (SessionFactory factory = SessionFactories.of(dataSource, Counted.class)) {
+            // the dialect is given (ServerDialect.of, one SELECT VERSION()), so Hibernate's boot need not read the
+            // connection's metadata too: one connection and a dozen metadata queries fewer in each of the 44 boots
+            try (SessionFactory factory = SessionFactories.of(dataSource,
+                    Map.of(JdbcSettings.ALLOW_METADATA_ON_BOOT, false), Counted.class)) {
                 long booted = System.nanoTime();
                 EntityPager<Counted> rows = EntityPager.of(factory, Counted.class).orderBy(SortKey.asc("id")).open();
                 EntityMigration.Builder<Counted> migration = EntityMigration.of(job, rows).chunkSize(chunk)

@@ -3,22 +3,17 @@ package io.batchwise.hibernate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.batchwise.core.JdbcDriver;
+import io.batchwise.testing.ForkedProbe;
+import io.batchwise.testing.HeapProbe;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
@@ -33,7 +28,7 @@ import io.batchwise.testing.TestSchema;
 @ExtendWith(MySqlServerExtension.class)
 class MemoryBoundIT {
     static final int ROWS = 500_000;
-    static final String HEAP = "-Xmx64m";
+    static final String HEAP = "64m";
     static long expectedChecksum;
     static TestSchema schema;
 
@@ -53,26 +48,16 @@ class MemoryBoundIT {
 
         for (JdbcDriver driver : List.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)) {
             Map<String, String> ours = probe("yieldPer", driver);
-            assertEquals("ok", ours.get("outcome"), ours.toString());
-            assertEquals(String.valueOf(ROWS), ours.get("rows"), ours.toString());
-            assertEquals(String.valueOf(expectedChecksum), ours.get("checksum"), ours.toString());
-            double quarter = Double.parseDouble(ours.get("retainedQuarterMb"));
-            double end = Double.parseDouble(ours.get("retainedEndMb"));
-            assertTrue(end <= quarter * 1.1 + 1.0, "retained heap flat from 1/4 to the end of the walk: " + ours);
-            System.out.println("yieldPer " + driver + " " + HEAP + " " + ROWS + " rows: " + ours);
+            HeapProbe.assertEveryRowWithAFlatHeap(ours, ROWS, expectedChecksum, "yieldPer " + driver);
+            System.out.println("yieldPer " + driver + " -Xmx" + HEAP + " " + ROWS + " rows: " + ours);
         }
     }
 
     @Test
     void theEntityPagerWalksEveryRowByANonUniqueTimestampWithAFlatHeap() throws Exception {
         Map<String, String> keyset = probe("keyset", JdbcDriver.MYSQL_CONNECTOR_J);
-        assertEquals("ok", keyset.get("outcome"), keyset.toString());
-        assertEquals(String.valueOf(ROWS), keyset.get("rows"), keyset.toString());
-        assertEquals(String.valueOf(expectedChecksum), keyset.get("checksum"), keyset.toString());
-        double quarter = Double.parseDouble(keyset.get("retainedQuarterMb"));
-        double end = Double.parseDouble(keyset.get("retainedEndMb"));
-        assertTrue(end <= quarter * 1.1 + 1.0, "retained heap flat from 1/4 to the end of the walk: " + keyset);
-        System.out.println("keyset " + HEAP + " " + ROWS + " rows: " + keyset);
+        HeapProbe.assertEveryRowWithAFlatHeap(keyset, ROWS, expectedChecksum, "keyset");
+        System.out.println("keyset -Xmx" + HEAP + " " + ROWS + " rows: " + keyset);
     }
 
     @Test
@@ -80,13 +65,8 @@ class MemoryBoundIT {
         for (String mode : List.of("jdbcWalker", "jdbcKeyset")) {
             for (JdbcDriver driver : List.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)) {
                 Map<String, String> ours = probe(mode, driver);
-                assertEquals("ok", ours.get("outcome"), mode + " " + ours);
-                assertEquals(String.valueOf(ROWS), ours.get("rows"), mode + " " + ours);
-                assertEquals(String.valueOf(expectedChecksum), ours.get("checksum"), mode + " " + ours);
-                double quarter = Double.parseDouble(ours.get("retainedQuarterMb"));
-                double end = Double.parseDouble(ours.get("retainedEndMb"));
-                assertTrue(end <= quarter * 1.1 + 1.0, mode + ": retained heap flat from 1/4 to the end: " + ours);
-                System.out.println(mode + " " + driver + " " + HEAP + " " + ROWS + " rows: " + ours);
+                HeapProbe.assertEveryRowWithAFlatHeap(ours, ROWS, expectedChecksum, mode + " " + driver);
+                System.out.println(mode + " " + driver + " -Xmx" + HEAP + " " + ROWS + " rows: " + ours);
             }
         }
     }
@@ -98,27 +78,8 @@ class MemoryBoundIT {
     }
 
     private static Map<String, String> probe(String mode, JdbcDriver driver) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), HEAP, "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(), mode,
+        return ForkedProbe.run(MemoryProbe.class.getName(), HeapProbe.jvmOptions(HEAP), List.of(mode,
                 schema.jdbcUrl(driver, Map.of()), schema.server().user(), schema.server().password(),
-                String.valueOf(ROWS)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
-        Map<String, String> result = new HashMap<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                output.append(line).append('\n');
-                if (line.startsWith("RESULT ")) {
-                    for (String pair : line.substring(7).split(" ")) {
-                        int eq = pair.indexOf('=');
-                        result.put(pair.substring(0, eq), pair.substring(eq + 1));
-                    }
-                }
-            }
-        }
-        assertTrue(process.waitFor(10, TimeUnit.MINUTES), "probe finished");
-        assertTrue(!result.isEmpty(), "probe printed a RESULT line; output:\n" + output);
-        return result;
+                String.valueOf(ROWS)), 600);
     }
 }

@@ -1,7 +1,5 @@
 package io.batchwise.hibernate;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.util.List;
 
 import org.hibernate.Session;
@@ -13,14 +11,16 @@ import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.Walk;
 import io.batchwise.hibernate.fixtures.Item;
 import io.batchwise.hibernate.fixtures.SessionFactories;
+import io.batchwise.testing.HeapProbe;
 
 /**
- * Runs one way of reading the whole item table in this (small-heap) JVM and prints one result line:
- * {@code RESULT mode=<mode> outcome=<ok|oom|explained> rows=<n> checksum=<sum> peakMb=<..>
+ * Runs one way of reading the whole item table in this (small-heap) JVM and prints one result line
+ * ({@link HeapProbe}): {@code RESULT mode=<mode> outcome=<ok|oom|explained> rows=<n> checksum=<sum> peakMb=<..>
  * retainedQuarterMb=<..> retainedEndMb=<..>}. Started by {@link MemoryBoundIT} with {@code -Xmx64m}.
  */
 public final class MemoryProbe {
-    private static volatile long peak;
+    private MemoryProbe() {
+    }
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -30,22 +30,9 @@ public final class MemoryProbe {
         dataSource.setUsername(args[2]);
         dataSource.setPassword(args[3]);
         dataSource.setMaximumPoolSize(2);
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        Thread sampler = new Thread(() -> {
-            while (true) {
-                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        HeapProbe heap = HeapProbe.start(rows / 4);
         long sum = 0;
         long count = 0;
-        long retainedQuarter = -1;
         String outcome = "ok";
         try (SessionFactory factory = SessionFactories.create(dataSource); Session session = factory.openSession()) {
             switch (mode) {
@@ -64,10 +51,7 @@ public final class MemoryProbe {
                     try (Walk<Item> items = builder.open()) {
                         while (items.hasNext()) {
                             sum += items.next().checksum();
-                            count++;
-                            if (count == rows / 4) {
-                                retainedQuarter = retainedAfterGc(memory);
-                            }
+                            heap.progress(++count);
                         }
                     }
                 }
@@ -77,10 +61,7 @@ public final class MemoryProbe {
                     try (Walk<Item> items = pager.walk(session, null)) {
                         while (items.hasNext()) {
                             sum += items.next().checksum();
-                            count++;
-                            if (count == rows / 4) {
-                                retainedQuarter = retainedAfterGc(memory);
-                            }
+                            heap.progress(++count);
                         }
                     }
                 }
@@ -95,10 +76,7 @@ public final class MemoryProbe {
                                     .open().walk()) {
                         while (items.hasNext()) {
                             sum += items.next();
-                            count++;
-                            if (count == rows / 4) {
-                                retainedQuarter = retainedAfterGc(memory);
-                            }
+                            heap.progress(++count);
                         }
                     }
                 }
@@ -110,28 +88,10 @@ public final class MemoryProbe {
         } catch (BatchwiseException e) {
             outcome = e.getMessage().contains("ran out of heap") ? "explained" : "failed:" + e.getMessage();
         } catch (RuntimeException e) {
-            outcome = causedByHeap(e) ? "oom" : "failed:" + e;
+            outcome = HeapProbe.causedByHeap(e) ? "oom" : "failed:" + e;
         }
-        long retainedEnd = retainedAfterGc(memory);
         dataSource.close();
-        System.out.printf("RESULT mode=%s outcome=%s rows=%d checksum=%d peakMb=%.1f retainedQuarterMb=%.1f retainedEndMb=%.1f%n",
-                mode, outcome.replace(' ', '_'), count, sum, peak / 1048576.0, retainedQuarter / 1048576.0,
-                retainedEnd / 1048576.0);
-    }
-
-    private static boolean causedByHeap(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage()).contains("Java heap space")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long retainedAfterGc(MemoryMXBean memory) {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return memory.getHeapMemoryUsage().getUsed();
+        heap.printResult("mode", mode, "outcome", outcome, "rows", count, "checksum", sum);
+        heap.close();
     }
 }

@@ -26,17 +26,14 @@ import io.batchwise.testing.TestSchema;
  * started again each time until it finishes; then every row's counter is exactly 1 and the
  * checkpoints account for every row. For 1 and 4 partitions, with both drivers.
  *
- * <p>Default size, for CI: {@value #DEFAULT_ROWS} rows, {@value #DEFAULT_KILLS} kills per case.
- * The issue's full size: {@code -Dbatchwise.migration.crash.rows=1000000 -Dbatchwise.migration.crash.kills=10}.
+ * <p>Default size, for CI: {@value #DEFAULT_ROWS} rows, {@value KillNineRestarts#DEFAULT_KILLS} kills per case
+ * (the system properties of {@link KillNineRestarts} change both).
  */
 @ExtendWith(MySqlServerExtension.class)
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class MigrationCrashIT {
     static final int DEFAULT_ROWS = 150_000;
-    static final int DEFAULT_KILLS = 10;
-    static final int ROWS = Integer.getInteger("batchwise.migration.crash.rows", DEFAULT_ROWS);
-    static final int KILLS = Integer.getInteger("batchwise.migration.crash.kills", DEFAULT_KILLS);
-    static final int CHUNK = 1_000;
+    static final int ROWS = KillNineRestarts.rows(DEFAULT_ROWS);
     static TestSchema schema;
 
     @BeforeAll
@@ -59,10 +56,10 @@ class MigrationCrashIT {
         }
         List<String> args = List.of("crash", schema.jdbcUrl(driver, Map.of("rewriteBatchedStatements", "true")),
                 schema.server().user(), schema.server().password(), table, job, String.valueOf(partitions),
-                String.valueOf(CHUNK));
+                String.valueOf(KillNineRestarts.CHUNK));
         // four partitions go through the table about three times faster: kill sooner to kill as often
-        KillNineRestarts.Outcome outcome = KillNineRestarts.run(MigrationProbe.class.getName(), List.of("-Xmx128m"),
-                args, KILLS, new Random(ROWS * 31L + partitions * 7L + driver.ordinal()),
+        KillNineRestarts.Outcome outcome = KillNineRestarts.run(MigrationProbe.class.getName(), args,
+                KillNineRestarts.kills(), new Random(ROWS * 31L + partitions * 7L + driver.ordinal()),
                 new KillNineRestarts.Delays(1_500, partitions == 1 ? 400 : 150));
         System.out.println("[batchwise] crash proof: " + ROWS + " rows, " + partitions + " partition(s), " + driver
                 + ": " + outcome.kills() + " kills, " + outcome.runs() + " runs");

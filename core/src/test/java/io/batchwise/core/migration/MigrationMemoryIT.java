@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.testing.Counters;
 import io.batchwise.testing.ForkedProbe;
+import io.batchwise.testing.HeapProbe;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 
@@ -43,13 +44,12 @@ class MigrationMemoryIT {
 
     @Test
     void aMigrationOfMoreRowsThanTheHeapHoldsFinishesAtXmx64m() throws Exception {
-        ForkedProbe probe = new ForkedProbe(MigrationProbe.class.getName(), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+        Map<String, String> result = ForkedProbe.run(MigrationProbe.class.getName(), HeapProbe.jvmOptions("64m"),
                 List.of("memory", schema.jdbcUrl(JdbcDriver.MYSQL_CONNECTOR_J, Map.of("rewriteBatchedStatements", "true")),
                         schema.server().user(), schema.server().password(), "big", "memory", "2", "1000",
-                        String.valueOf(ROWS)));
-        Map<String, String> result = probe.finish(900);
+                        String.valueOf(ROWS)), 900);
         System.out.println("[batchwise] migration memory proof, " + ROWS + " rows at -Xmx64m: " + result);
-        assertEquals("FINISHED", result.get("outcome"), probe.output.toString());
+        assertEquals("FINISHED", result.get("outcome"), result.toString());
         assertEquals(String.valueOf(ROWS), result.get("rows"));
         double quarter = Double.parseDouble(result.get("retainedQuarterMb"));
         double end = Double.parseDouble(result.get("retainedEndMb"));

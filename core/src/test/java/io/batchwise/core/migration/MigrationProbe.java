@@ -1,7 +1,5 @@
 package io.batchwise.core.migration;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -15,16 +13,18 @@ import io.batchwise.core.JdbcMigration;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.spi.MigrationListener;
 import io.batchwise.testing.Counters;
+import io.batchwise.testing.HeapProbe;
 
 /**
  * A migration in a JVM of its own, for the tests that kill it ({@link MigrationCrashIT}) or bound
  * its heap ({@link MigrationMemoryIT}). Arguments: mode ({@code crash} or {@code memory}), JDBC URL,
  * user, password, table, job, partitions, chunk size. Prints {@code COMMITTED} after its first
  * committed chunk and {@code RESULT outcome=.. rows=.. peakMb=.. retainedQuarterMb=.. retainedEndMb=..}
- * at the end.
+ * at the end ({@link HeapProbe}).
  */
 public final class MigrationProbe {
-    private static volatile long peak;
+    private MigrationProbe() {
+    }
 
     record Row(long id, BigDecimal amount, String payload) {
     }
@@ -36,23 +36,9 @@ public final class MigrationProbe {
         int partitions = Integer.parseInt(args[6]);
         int chunk = Integer.parseInt(args[7]);
         long total = args.length > 8 ? Long.parseLong(args[8]) : -1;
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        Thread sampler = new Thread(() -> {
-            while (true) {
-                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
         AtomicBoolean first = new AtomicBoolean(true);
         AtomicLong done = new AtomicLong();
-        AtomicLong retainedQuarter = new AtomicLong(-1);
-        try (HikariDataSource dataSource = new HikariDataSource()) {
+        try (HeapProbe heap = HeapProbe.start(total / 4); HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(args[1]);
             dataSource.setUsername(args[2]);
             dataSource.setPassword(args[3]);
@@ -64,9 +50,7 @@ public final class MigrationProbe {
                         System.out.println("COMMITTED");
                         System.out.flush();
                     }
-                    if (done.addAndGet(report.rows()) >= total / 4 && total > 0 && retainedQuarter.get() < 0) {
-                        retainedQuarter.set(retainedAfterGc(memory));
-                    }
+                    heap.progress(done.addAndGet(report.rows()));
                 }
             };
             MigrationResult result;
@@ -93,20 +77,7 @@ public final class MigrationProbe {
                         .listener(listener).lockWait(Duration.ofSeconds(30))
                         .forEachChunk(Counters.increment(table)).build().run();
             }
-            long retainedEnd = retainedAfterGc(memory);
-            System.out.println("RESULT outcome=" + result.outcome() + " rows=" + result.rowsRead() + " peakMb="
-                    + mb(peak) + " retainedQuarterMb=" + mb(retainedQuarter.get()) + " retainedEndMb=" + mb(retainedEnd));
+            heap.printResult("outcome", result.outcome(), "rows", result.rowsRead());
         }
-    }
-
-    private static String mb(long bytes) {
-        return bytes < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
-    }
-
-    private static long retainedAfterGc(MemoryMXBean memory) {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return memory.getHeapMemoryUsage().getUsed();
     }
 }

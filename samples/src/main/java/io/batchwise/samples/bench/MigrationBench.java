@@ -2,8 +2,6 @@ package io.batchwise.samples.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -209,24 +207,10 @@ public final class MigrationBench {
 
     // ---------------------------------------------------------------- child JVM
 
-    private static volatile long peak;
-
+    /** The child JVM: runs one method and prints {@code RESULT seconds=.. peakMb=..} (peak used, {@link HeapMonitor}). */
     static void child(String[] args) throws Exception {
         String method = args[1];
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        Thread sampler = new Thread(() -> {
-            while (true) {
-                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
-        try (HikariDataSource ds = new HikariDataSource()) {
+        try (HeapMonitor heap = new HeapMonitor(); HikariDataSource ds = new HikariDataSource()) {
             ds.setJdbcUrl(args[2]);
             ds.setUsername(args[3]);
             ds.setPassword(args[4]);
@@ -234,7 +218,7 @@ public final class MigrationBench {
             long start = System.nanoTime();
             run(method, ds);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "RESULT seconds=%.3f peakMb=%.1f%n", seconds, peak / 1048576.0);
+            System.out.printf(Locale.ROOT, "RESULT seconds=%.3f peakMb=%.1f%n", seconds, heap.peakUsed() / 1048576.0);
         }
     }
 

@@ -1,21 +1,11 @@
 package io.batchwise.hibernate.jakarta.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.hibernate.SessionFactory;
@@ -30,6 +20,8 @@ import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.SortKey;
 import io.batchwise.hibernate.fixtures.SessionFactories;
+import io.batchwise.testing.ForkedProbe;
+import io.batchwise.testing.HeapProbe;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
@@ -45,7 +37,7 @@ import io.batchwise.testing.TestSchema;
 @ExtendWith(MySqlServerExtension.class)
 class RepositoryMemoryIT {
     static final int ROWS = 300_000;
-    static final String HEAP = "-Xmx64m";
+    static final String HEAP = "64m";
     static long expectedChecksum;
     static TestSchema schema;
 
@@ -62,70 +54,31 @@ class RepositoryMemoryIT {
     void findAllRunsOutOfMemoryWhereTheRepositorysYieldPerAndWalkReadEveryRowWithAFlatHeap() throws Exception {
         Map<String, String> findAll = probe("findAll", JdbcDriver.MYSQL_CONNECTOR_J);
         assertEquals("oom", findAll.get("outcome"), findAll.toString());
-        System.out.println("findAll " + JdbcDriver.MYSQL_CONNECTOR_J + " " + HEAP + " " + ROWS + " rows: " + findAll);
+        System.out.println("findAll " + JdbcDriver.MYSQL_CONNECTOR_J + " -Xmx" + HEAP + " " + ROWS + " rows: " + findAll);
         for (String mode : List.of("yieldPer", "walk")) {
             for (JdbcDriver driver : List.of(JdbcDriver.MYSQL_CONNECTOR_J, JdbcDriver.MARIADB_CONNECTOR_J)) {
                 Map<String, String> ours = probe(mode, driver);
-                assertEquals("ok", ours.get("outcome"), mode + " " + ours);
-                assertEquals(String.valueOf(ROWS), ours.get("rows"), mode + " " + ours);
-                assertEquals(String.valueOf(expectedChecksum), ours.get("checksum"), mode + " " + ours);
-                double quarter = Double.parseDouble(ours.get("retainedQuarterMb"));
-                double end = Double.parseDouble(ours.get("retainedEndMb"));
-                assertTrue(end <= quarter * 1.1 + 1.0, mode + ": retained heap flat from 1/4 to the end: " + ours);
-                System.out.println(mode + " " + driver + " " + HEAP + " " + ROWS + " rows: " + ours);
+                HeapProbe.assertEveryRowWithAFlatHeap(ours, ROWS, expectedChecksum, mode + " " + driver);
+                System.out.println(mode + " " + driver + " -Xmx" + HEAP + " " + ROWS + " rows: " + ours);
             }
         }
     }
 
     private static Map<String, String> probe(String mode, JdbcDriver driver) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = List.of(java.toString(), HEAP, "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), RepositoryMemoryIT.class.getName(), mode,
-                schema.jdbcUrl(driver, Map.of()), schema.server().user(), schema.server().password());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
-        Map<String, String> result = new HashMap<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                output.append(line).append('\n');
-                if (line.startsWith("RESULT ")) {
-                    for (String pair : line.substring(7).split(" ")) {
-                        int eq = pair.indexOf('=');
-                        result.put(pair.substring(0, eq), pair.substring(eq + 1));
-                    }
-                }
-            }
-        }
-        assertTrue(process.waitFor(10, TimeUnit.MINUTES), "probe finished");
-        assertTrue(!result.isEmpty(), "probe printed a RESULT line; output:\n" + output);
-        return result;
+        return ForkedProbe.run(RepositoryMemoryIT.class.getName(), HeapProbe.jvmOptions(HEAP), List.of(mode,
+                schema.jdbcUrl(driver, Map.of()), schema.server().user(), schema.server().password()), 600);
     }
-
-    private static volatile long peak;
 
     /**
      * The forked JVM: reads the item table through the repository in one {@code mode} and prints
-     * {@code RESULT outcome=<ok|oom> rows=<n> checksum=<sum> peakMb=.. retainedQuarterMb=.. retainedEndMb=..}.
+     * {@code RESULT outcome=<ok|oom> rows=<n> checksum=<sum> peakMb=.. retainedQuarterMb=.. retainedEndMb=..}
+     * ({@link HeapProbe}).
      */
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        HeapProbe heap = HeapProbe.start(ROWS / 4);
         long sum = 0;
         long count = 0;
-        long retainedQuarter = -1;
         String outcome = "ok";
         try (HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(args[1]);
@@ -147,37 +100,16 @@ class RepositoryMemoryIT {
                         }) {
                     for (Iterator<ItemRow> rows = stream.iterator(); rows.hasNext(); ) {
                         sum += rows.next().checksum();
-                        count++;
-                        if (count == ROWS / 4) {
-                            retainedQuarter = retainedAfterGc(memory);
-                        }
+                        heap.progress(++count);
                     }
                 }
             }
         } catch (OutOfMemoryError e) {
             outcome = "oom";
         } catch (RuntimeException e) {
-            outcome = causedByHeap(e) ? "oom" : "failed:" + e.toString().replace(' ', '_');
+            outcome = HeapProbe.causedByHeap(e) ? "oom" : "failed:" + e;
         }
-        long retainedEnd = retainedAfterGc(memory);
-        System.out.printf("RESULT outcome=%s rows=%d checksum=%d peakMb=%.1f retainedQuarterMb=%.1f"
-                + " retainedEndMb=%.1f%n", outcome, count, sum, peak / 1048576.0, retainedQuarter / 1048576.0,
-                retainedEnd / 1048576.0);
-    }
-
-    private static boolean causedByHeap(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage()).contains("Java heap space")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long retainedAfterGc(MemoryMXBean memory) {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return memory.getHeapMemoryUsage().getUsed();
+        heap.printResult("outcome", outcome, "rows", count, "checksum", sum);
+        heap.close();
     }
 }
