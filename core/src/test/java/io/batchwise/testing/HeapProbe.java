@@ -72,7 +72,7 @@ public final class HeapProbe implements AutoCloseable {
 
     /** {@code rows} done so far (from any thread): takes the retained heap once, at the quarter. */
     public void progress(long rows) {
-        if (quarterRows > 0 && rows >= quarterRows && !quarterTaken.getAndSet(true)) {
+        if (quarterRows > 0 && rows >= quarterRows && !quarterTaken.get() && !quarterTaken.getAndSet(true)) {
             retainedQuarter = retained();
         }
     }
