@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,8 @@ import io.batchwise.samples.SampleServer;
  * mvn -B -pl samples -am package -DskipTests exec:exec \
  *     -Dsample.mainClass=io.batchwise.samples.bench.MigrationBench -Drows=1000000 -Dreps=1 -Dheap=64m
  * </pre>
- * {@code -Dmethods=set-based,jdbc-batch,...} picks methods ({@link #METHODS}); results are printed as
+ * {@code -DchildJvmArgs="..."} adds JVM options to every child (space-separated, as for the read
+ * benchmark); {@code -Dmethods=set-based,jdbc-batch,...} picks methods ({@link #METHODS}); results are printed as
  * a markdown table and written to {@code samples/target/bench/migrations.md}.
  */
 public final class MigrationBench {
@@ -89,6 +91,8 @@ public final class MigrationBench {
         long rows = Long.getLong("rows", 1_000_000L);
         int reps = Integer.getInteger("reps", 1);
         String heap = System.getProperty("heap", "64m");
+        List<String> childJvmArgs = Arrays.stream(System.getProperty("childJvmArgs", "").split("\\s+"))
+                .filter(a -> !a.isBlank()).toList();
         String methodList = System.getProperty("methods", "");
         List<String> methods = methodList.isBlank() || methodList.equals("all") || methodList.equals("${methods}")
                 ? METHODS : List.of(methodList.split(","));
@@ -117,7 +121,7 @@ public final class MigrationBench {
             int updates = 0;
             for (int rep = 1; rep <= reps; rep++) {
                 for (String method : methods) {
-                    Map<String, String> result = runChild(method, url, server, heap, rows);
+                    Map<String, String> result = runChild(method, url, server, heap, childJvmArgs, rows);
                     boolean update = !method.equals("copy-job") && !method.equals("delete-job");
                     if (update && result.containsKey("seconds")) {
                         updates++;
@@ -157,12 +161,14 @@ public final class MigrationBench {
         }
     }
 
-    static Map<String, String> runChild(String method, String url, SampleServer server, String heap, long rows)
-            throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-Dorg.jboss.logging.provider=slf4j", "-cp", System.getProperty("java.class.path"),
+    static Map<String, String> runChild(String method, String url, SampleServer server, String heap,
+            List<String> childJvmArgs, long rows) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap));
+        command.addAll(childJvmArgs);
+        command.addAll(List.of("-Dorg.jboss.logging.provider=slf4j", "-cp", System.getProperty("java.class.path"),
                 MigrationBench.class.getName(), "child", method, url, server.user(), server.password(),
-                String.valueOf(rows));
+                String.valueOf(rows)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, String> result = new LinkedHashMap<>();
         result.put("method", method);
