@@ -218,7 +218,25 @@ public final class EntityKeysetQuery<E, T> {
             Class<E> entity, CriteriaCondition<E> condition) {
         JpaCriteriaQuery<Object[]> query = builder.createQuery(hql, Object[].class);
         Root<E> root = (Root<E>) query.getRoot(0, entity);
-        Predicate predicate = condition.toPredicate(builder, root);
+        Predicate predicate;
+        if (condition instanceof QueryCondition<E> withQuery) {
+            Predicate restriction = query.getRestriction();
+            List<?> order = List.copyOf(query.getOrderList());
+            List<?> groups = List.copyOf(query.getGroupList());
+            boolean distinct = query.isDistinct();
+            Predicate built = withQuery.toPredicate(builder, root, query);
+            if (query.getRestriction() != restriction || !order.equals(query.getOrderList())
+                    || !groups.equals(query.getGroupList()) || query.getGroupRestriction() != null
+                    || query.isDistinct() != distinct) {
+                throw new IllegalArgumentException("condition must only return a Predicate, but it changed the query"
+                        + " itself (where, order by, group by, having or distinct); the page query is the pager's:"
+                        + " return the restriction as a Predicate, and use the query only for subqueries"
+                        + " (exists(...) instead of a join with distinct)");
+            }
+            predicate = built == null ? builder.conjunction() : built;
+        } else {
+            predicate = condition.toPredicate(builder, root);
+        }
         if (predicate == null) {
             throw new IllegalArgumentException("condition must return a Predicate, but returned null; return e.g."
                     + " builder.conjunction() for no condition, or build it with the builder and root it is given");
