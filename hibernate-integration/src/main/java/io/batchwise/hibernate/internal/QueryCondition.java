@@ -12,7 +12,8 @@ import io.batchwise.hibernate.CriteriaCondition;
  * A {@link CriteriaCondition} that is also given the query it restricts, as Spring Data's
  * {@code Specification} expects (for a subquery): {@link EntityKeysetQuery#withCondition} calls
  * {@link #toPredicate(HibernateCriteriaBuilder, Root, CriteriaQuery)} and refuses a condition that
- * changed the query itself (distinct, order, grouping, restriction), which is the pager's.
+ * changed the query itself (distinct, order, grouping, restriction, another root), which is the
+ * pager's, or joined or fetched a collection, which would repeat an entity once per element.
  *
  * @param <E> the entity type
  */

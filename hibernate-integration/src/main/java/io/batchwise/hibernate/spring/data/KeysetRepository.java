@@ -51,8 +51,9 @@ import io.batchwise.hibernate.PageWork;
  *       the rows it accepts, ANDed with the keyset seek in the same query. It is built for every page
  *       with the page query's root, builder and query, as Spring Data builds it; it must return the
  *       restriction only (a null predicate: none) and use the query for subqueries only: one that
- *       changes the query (distinct, order by, group by, its where) is refused. A row must come once:
- *       filter on a collection with {@code exists(...)}, not a join. Tokens and positions are bound to
+ *       changes the query (distinct, order by, group by, its where, another root) is refused, and so is
+ *       one that joins or fetches a collection (the entity would come once per element): filter on a
+ *       collection with {@code exists(...)} over {@code query.subquery(...)}. To-one joins are fine. Tokens and positions are bound to
  *       the specification's condition: a token of another filter is refused. A filtered pager is
  *       opened per call (its index check is the unfiltered one of the same sort, done once).</li>
  *   <li>Tokens: unsigned and up to 2,048 characters unless the context has a {@link KeysetTokens} bean

@@ -244,7 +244,7 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
     }
 
     /** {@code spec} as the pager's criteria condition, given the page query as Spring Data gives it. */
-    private static <T> QueryCondition<T> condition(Specification<T> spec) {
+    static <T> QueryCondition<T> condition(Specification<T> spec) {
         return new QueryCondition<>() {
             @Override
             public Predicate toPredicate(HibernateCriteriaBuilder builder, Root<T> root, CriteriaQuery<?> query) {

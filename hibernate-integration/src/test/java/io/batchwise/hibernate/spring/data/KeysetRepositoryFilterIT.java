@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import jakarta.persistence.criteria.Subquery;
 
+import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -37,9 +38,14 @@ import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 
 import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.IndexCheck;
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.Page;
+import io.batchwise.hibernate.EntityPager;
+import io.batchwise.hibernate.fixtures.Author;
+import io.batchwise.hibernate.fixtures.Book;
 import io.batchwise.hibernate.fixtures.Item;
+import io.batchwise.hibernate.fixtures.SessionFactories;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
@@ -249,6 +255,43 @@ class KeysetRepositoryFilterIT {
                 () -> repository.forEachKeysetPage(SOME, previous, BY_CATEGORY, SIZE, (s, p) -> { }));
         assertMessage("token is not a Batchwise resume token",
                 () -> repository.forEachKeysetPage("%%", BY_CATEGORY, SIZE, (s, p) -> { }));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J"})
+    void aSpecificationThatJoinsACollectionOrAddsARootIsRefusedWhenThePagerOpens(JdbcDriver driver) {
+        // the fragment's adapter on an entity with a collection; refused while the query is checked, before any SQL
+        try (SessionFactory factory = SessionFactories.create(schema.dataSource(driver))) {
+            Specification<Author> joinsBooks = (author, query, cb) -> cb.like(author.join("books").get("title"), "A%");
+            IllegalArgumentException joined = assertThrows(IllegalArgumentException.class, () -> EntityPager
+                    .of(factory, Author.class).where(KeysetRepositoryFragment.condition(joinsBooks))
+                    .indexCheck(IndexCheck.OFF).open());
+            assertTrue(joined.getMessage().contains("condition must not join or fetch the collection \"books\": a"
+                    + " join repeats the entity once per element"), joined.getMessage());
+            assertTrue(joined.getMessage().contains("filter on the collection with a subquery"), joined.getMessage());
+
+            Specification<Author> fetchesBooks = (author, query, cb) -> {
+                author.fetch("books");
+                return cb.isNotNull(author.get("name"));
+            };
+            IllegalArgumentException fetched = assertThrows(IllegalArgumentException.class, () -> EntityPager
+                    .of(factory, Author.class).where(KeysetRepositoryFragment.condition(fetchesBooks))
+                    .indexCheck(IndexCheck.OFF).open());
+            assertTrue(fetched.getMessage().contains("the collection \"books\""), fetched.getMessage());
+
+            Specification<Author> secondRoot = (author, query, cb) -> cb.equal(query.from(Book.class).get("author"),
+                    author);
+            IllegalArgumentException root = assertThrows(IllegalArgumentException.class, () -> EntityPager
+                    .of(factory, Author.class).where(KeysetRepositoryFragment.condition(secondRoot))
+                    .indexCheck(IndexCheck.OFF).open());
+            assertTrue(root.getMessage().contains("another root"), root.getMessage());
+
+            // a to-one join keeps one row per entity
+            Specification<Book> byAuthor = (book, query, cb) -> cb.like(book.join("author").get("name"), "A%");
+            assertEquals(List.of("id"), EntityPager.of(factory, Book.class)
+                    .where(KeysetRepositoryFragment.condition(byAuthor)).indexCheck(IndexCheck.OFF).open().order()
+                    .keys().stream().map(k -> k.column()).toList());
+        }
     }
 
     @ParameterizedTest
