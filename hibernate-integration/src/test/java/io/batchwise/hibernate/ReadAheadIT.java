@@ -30,6 +30,7 @@ import io.batchwise.core.SortKey;
 import io.batchwise.core.Walk;
 import io.batchwise.hibernate.fixtures.Item;
 import io.batchwise.hibernate.fixtures.SessionFactories;
+import io.batchwise.testing.Collected;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.ServerThreads;
@@ -244,6 +245,29 @@ class ReadAheadIT {
             }
         }
         assertNothingLeft("close");
+    }
+
+    /**
+     * Walks dropped without close: once collected, their readers stop, the yieldPer reader's query is
+     * stopped on the server, and every connection is back in the pool.
+     */
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void walksDroppedWithoutClosingStopTheirReadersAndReturnTheirConnectionsOnceCollected(JdbcDriver driver)
+            throws Exception {
+        EntityPager<Item> pager = EntityPager.of(factory(driver), Item.class).pageSize(250).readAhead(2).open();
+        try (Session session = factory(driver).openSession()) {
+            dropAfter(YieldPer.query(session, "from Item order by id", Item.class).batchSize(100).readAhead(2).open(),
+                    150);
+            dropAfter(pager.walk(session, null), 300);
+            Collected.await(() -> MySqlServerExtension.readerThreads() == 0 && schema.borrowedConnections() == 0,
+                    "the readers of dropped walks end and give their connections back");
+        }
+        assertNothingLeft("dropped walks, collected");
+    }
+
+    private static void dropAfter(Walk<Item> walk, int rows) {
+        take(walk, rows); // and dropped here, unclosed
     }
 
     /** The table renamed away mid-walk, without read-ahead and with: the same exception, and the walk resumes. */

@@ -150,7 +150,11 @@ public final class KeysetPages {
                         endOfPage.run();
                     }
                 };
-        return new PagedWalk<>(pages, pageSize, start, token, this::forwardToken);
+        PagedWalk<T> walk = new PagedWalk<>(pages, pageSize, start, token, this::forwardToken);
+        if (pages instanceof AheadPages<T> ahead) {
+            ahead.ahead.stopWhenUnreachable(walk);
+        }
+        return walk;
     }
 
     /**

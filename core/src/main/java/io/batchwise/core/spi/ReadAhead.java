@@ -1,5 +1,6 @@
 package io.batchwise.core.spi;
 
+import java.lang.ref.Cleaner;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,7 +18,10 @@ import io.batchwise.core.BatchwiseException;
  * the reader's thread, after its last read, so whatever it borrowed is back by then.
  *
  * <p>The thread is virtual where the JDK has virtual threads (21 and later, found at run time), a
- * platform daemon thread on 17; its name starts with {@value #THREAD_NAME}. A failure of the
+ * platform daemon thread on 17; its name starts with {@value #THREAD_NAME}. A walk that is dropped
+ * without being closed stops its reader once the walk is collected ({@link #stopWhenUnreachable}):
+ * the reader ends after the read in progress and closes its source, so its connection goes back to
+ * the pool then, not at once (close walks; this is the net under a forgotten close). A failure of the
  * source reaches the caller once, as it was thrown, when the caller gets to the unit it failed on.
  * Not thread-safe: one caller thread takes and closes.
  *
@@ -30,6 +34,7 @@ public final class ReadAhead<U> implements AutoCloseable {
     public static final String THREAD_NAME = "batchwise-read-ahead-";
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final Cleaner ABANDONED = Cleaner.create();
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final Method OF_VIRTUAL;
     private static final Method NAMED;
@@ -145,6 +150,29 @@ public final class ReadAhead<U> implements AutoCloseable {
         @SuppressWarnings("unchecked")
         U taken = (U) unit;
         return taken;
+    }
+
+    /**
+     * Stops this reader once {@code walk}, the object the caller holds, is no longer reachable, as if
+     * it had been closed but without waiting for the reader's thread: the reader then ends after the
+     * read in progress and closes its source on its own thread. The reader's thread keeps this object
+     * reachable, never {@code walk}, so only {@code walk} can tell that the caller is gone.
+     *
+     * @return this
+     */
+    public ReadAhead<U> stopWhenUnreachable(Object walk) {
+        ABANDONED.register(walk, new Abandoned(this));
+        return this;
+    }
+
+    /** The cleaning action: holds the reader, never the walk. */
+    private record Abandoned(ReadAhead<?> ahead) implements Runnable {
+        @Override
+        public void run() {
+            ahead.stopped = true;
+            ahead.permits.release(ahead.ahead + 1);
+            ahead.read.clear();
+        }
     }
 
     /**

@@ -12,10 +12,13 @@ public final class ReadAheadWalk<T> extends AbstractWalk<T> {
     private List<T> batch;
     private int index;
 
-    /** @param batches hands over batches of up to {@code batchSize} rows, never an empty one */
+    /**
+     * @param batches hands over batches of up to {@code batchSize} rows, never an empty one; stopped
+     *                when this walk is closed, or collected unclosed
+     */
     public ReadAheadWalk(int batchSize, ReadAhead<List<T>> batches) {
         super(batchSize);
-        this.batches = batches;
+        this.batches = batches.stopWhenUnreachable(this);
     }
 
     @Override

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.batchwise.testing.Collected;
+
 @Timeout(30)
 class ReadAheadTest {
 
@@ -150,6 +152,21 @@ class ReadAheadTest {
         assertNull(ahead.take());
         ahead.close(); // again: nothing happens
         assertEquals(1, source.closes.get());
+    }
+
+    /** The net under a forgotten close: the reader holds the reader, never the walk the caller dropped. */
+    @Test
+    void aWalkDroppedWithoutClosingStopsItsReaderAndClosesItsSourceOnceCollected() throws Exception {
+        Numbers source = new Numbers(1_000_000);
+        ReadAhead<Integer> ahead = new ReadAhead<>(source, 2);
+        Object walk = new Object();
+        assertSame(ahead, ahead.stopWhenUnreachable(walk));
+        assertEquals(1, source.take(ahead));
+        walk = null; // dropped without close()
+        Collected.await(() -> source.closes.get() == 1 && !source.thread.isAlive(),
+                "the reader of a dropped walk closes its source and ends");
+        assertTrue(source.calls.get() <= 1 + 2 + 1, "stopped after the read in progress: " + source.calls.get());
+        assertNull(walk);
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class Benchmark {
         private final Map<Long, Long> expectedChecksums = new LinkedHashMap<>();
         private final Map<Double, LatencyRelay> relays = new LinkedHashMap<>();
         private SampleServer server;
+        private long serverPid = -1;
 
         Harness(Options options) {
             this.options = options;
@@ -80,6 +81,11 @@ public final class Benchmark {
             String url = url(options.rows());
             Map<String, String> env = Environment.capture(url, server.user(), server.password(), server.describe(), options);
             env.put("command", command());
+            try (Connection c = server.connect(null)) {
+                serverPid = CpuTimes.serverPid(c);
+            }
+            env.put("serverCpu", serverPid < 0 ? "not measured (the server is not a process of this machine)"
+                    : "measured from /proc/" + serverPid);
             System.out.println("environment:");
             env.forEach((k, v) -> System.out.printf("  %-20s %s%n", k, v));
 
@@ -248,6 +254,8 @@ public final class Benchmark {
             command.add("-Dbench.mode=" + mode);
             command.add("-Dbench.url=" + url(n, latency));
             command.add("-Dbench.work=" + work.id());
+            command.add("-Dbench.warmups=" + options.warmups());
+            command.add("-Dbench.serverPid=" + serverPid);
             command.add("-Dbench.user=" + server.user());
             command.add("-Dbench.rows=" + n);
             command.add("-Dbench.offsetCapSeconds=" + options.offsetCapSeconds());
@@ -259,6 +267,7 @@ public final class Benchmark {
                     .redirectOutput(log.toFile());
             builder.environment().put("BENCH_PASSWORD", server.password());
             String load = Environment.loadAverage();
+            long harnessCpu = CpuTimes.process();
             Process process = builder.start();
             Map<String, String> fields;
             if (!process.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS)) {
@@ -277,6 +286,7 @@ public final class Benchmark {
                             "error", "no result line; exit status " + process.exitValue() + ", see " + log));
                 }
             }
+            fields.put("harnessCpuMs", CpuTimes.ms(harnessCpu, CpuTimes.process()));
             fields.put("loadAverage", load);
             fields.put("latencyMs", Report.latency(latency));
             fields.put("work", work.id());
@@ -336,6 +346,9 @@ public final class Benchmark {
             }
             if (!options.works().equals(List.of(Work.NONE))) {
                 c.append(" -Dwork=").append(String.join(",", options.works().stream().map(Work::id).toList()));
+            }
+            if (options.warmups() > 0) {
+                c.append(" -Dwarmups=").append(options.warmups());
             }
             if (!options.childJvmArgs().isEmpty()) {
                 c.append(" -DchildJvmArgs=\"").append(String.join(" ", options.childJvmArgs())).append('"');

@@ -38,6 +38,7 @@ final class Environment {
         env.put("heapCap", "-Xmx" + options.heap());
         env.put("childJvmArgs", String.join(" ", options.childJvmArgs()));
         env.put("reps", Integer.toString(options.reps()));
+        env.put("warmups", Integer.toString(options.warmups()));
         env.put("loadAverageAtStart", loadAverage());
         return env;
     }

@@ -28,10 +28,12 @@ import java.util.Set;
  *                     {@link LatencyRelay} ({@code -Dlatency}, comma-separated, default {@code 0}: a direct connection)
  * @param works        the work per row to run every method with ({@code -Dwork}, comma-separated {@link Work}
  *                     forms, default {@code none})
+ * @param warmups      untimed walks each child makes before its timed walk ({@code -Dwarmups}, default 0): with
+ *                     1 the timed walk runs on compiled code, as a long job does after its first minutes
  */
 record Options(long rows, int reps, String heap, List<Method> methods, int scale, List<Method> scaleMethods,
         long offsetCapSeconds, List<String> childJvmArgs, Set<Method> jfr, Path out, Path dataDir,
-        Path logs, long timeoutSeconds, List<Double> latencies, List<Work> works) {
+        Path logs, long timeoutSeconds, List<Double> latencies, List<Work> works, int warmups) {
 
     static final List<Method> DEFAULT_SCALE_METHODS = List.of(Method.JDBC_STREAM, Method.SCROLL_CLEAR,
             Method.YIELD_PER_SESSION, Method.YIELD_PER_STATELESS, Method.KEYSET_PAGER, Method.KEYSET_JDBC,
@@ -93,9 +95,14 @@ record Options(long rows, int reps, String heap, List<Method> methods, int scale
         for (String w : text("work", "none").split(",")) {
             works.add(Work.parse(w));
         }
+        int warmups = Integer.parseInt(text("warmups", "0"));
+        if (warmups < 0 || warmups > 5) {
+            throw new IllegalArgumentException("warmups must be in [0, 5], was " + warmups
+                    + "; pass e.g. -Dwarmups=1 for one untimed walk before each timed one");
+        }
         return new Options(rows, reps, heap, methods, scale, scaleMethods, offsetCap, List.copyOf(jvmArgs), jfr,
                 out.toAbsolutePath().normalize(), dataDir, work.resolve("bench-logs").toAbsolutePath(), timeout,
-                List.copyOf(latencies), List.copyOf(works));
+                List.copyOf(latencies), List.copyOf(works), warmups);
     }
 
     private static String text(String property, String fallback) {

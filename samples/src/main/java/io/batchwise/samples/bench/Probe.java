@@ -146,14 +146,30 @@ public final class Probe {
         String outcome = "ok";
         String error = "";
         long wallNanos = 0;
+        long cpuStart = -1;
+        long cpuEnd = -1;
+        long callerStart = -1;
+        long callerEnd = -1;
+        long serverPid = Long.getLong("bench.serverPid", -1);
+        long serverStart = -1;
+        long serverEnd = -1;
         try {
             prepare();
+            for (int i = 0; i < Integer.getInteger("bench.warmups", 0); i++) {
+                run(new Tally(tableRows, heap, work), System.nanoTime());
+            }
             heap.watch(tally);
+            cpuStart = CpuTimes.process();
+            callerStart = CpuTimes.thread();
+            serverStart = CpuTimes.of(serverPid);
             long start = System.nanoTime();
             try {
                 outcome = run(tally, start);
             } finally {
                 wallNanos = System.nanoTime() - start - tally.probeNanos;
+                cpuEnd = CpuTimes.process();
+                callerEnd = CpuTimes.thread();
+                serverEnd = CpuTimes.of(serverPid);
             }
         } catch (Throwable failure) {
             if (ranOutOfHeap(failure)) {
@@ -171,6 +187,9 @@ public final class Probe {
         result.put("rows", Long.toString(tally.rows));
         result.put("checksum", Long.toString(tally.checksum));
         result.put("wallMs", Long.toString(wallNanos / 1_000_000));
+        result.put("jvmCpuMs", CpuTimes.ms(cpuStart, cpuEnd));
+        result.put("callerCpuMs", CpuTimes.ms(callerStart, callerEnd));
+        result.put("serverCpuMs", CpuTimes.ms(serverStart, serverEnd));
         result.put("peakUsedMb", mb(heap.peakUsed()));
         result.put("peakLiveMb", mb(heap.peakLive()));
         result.put("retainedHalfMb", tally.retainedHalf < 0 ? "" : mb(tally.retainedHalf));
@@ -654,6 +673,7 @@ public final class Probe {
     /** The checksum and row count of a walk, with the retained-heap probes half way and at the last row. */
     static final class Tally implements HeapMonitor.Progress {
         private final Work work;
+        private final Work.Waiting waiting;
         private final long expected;
         private final long half;
         private final HeapMonitor heap;
@@ -666,6 +686,7 @@ public final class Probe {
 
         Tally(long expected, HeapMonitor heap, Work work) {
             this.work = work;
+            this.waiting = work.waiting();
             this.expected = expected;
             this.half = Math.max(1, expected / 2);
             this.heap = heap;
@@ -674,6 +695,7 @@ public final class Probe {
         void item(Item item) {
             if (work.active()) {
                 touched += work.apply(item);
+                waiting.row();
             }
             touch(item.getCreatedAt(), item.getCategory());
             add(item.getId(), item.getAmount(), item.getPayload());
@@ -682,6 +704,7 @@ public final class Probe {
         void row(Row row) {
             if (work.active()) {
                 touched += work.apply(row);
+                waiting.row();
             }
             touch(row.createdAt(), row.category());
             add(row.id(), row.amount(), row.payload());

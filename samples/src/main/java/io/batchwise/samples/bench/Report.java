@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /** Writes the results: one CSV line and one JSON object per child run, and the markdown summary. */
 final class Report {
     static final String[] CSV_COLUMNS = {"method", "tableRows", "rep", "mode", "outcome", "rows", "checksum",
-        "checksumOk", "wallMs", "rowsPerSecond", "peakUsedMb", "peakLiveMb", "retainedHalfMb", "retainedEndMb", "gcs",
+        "checksumOk", "wallMs", "rowsPerSecond", "jvmCpuMs", "callerCpuMs",
+        "serverCpuMs", "harnessCpuMs", "peakUsedMb", "peakLiveMb", "retainedHalfMb", "retainedEndMb", "gcs",
         "gc", "maxHeapMb", "page0Ms", "page10Ms", "page50Ms", "page90Ms", "loadAverage", "latencyMs", "work", "error"};
 
     private final Options options;
@@ -330,8 +331,9 @@ final class Report {
      */
     private String readAheadTable(List<Summary> summaries) {
         StringBuilder md = new StringBuilder("| rows | latency, work | read-ahead method | time s | without read-ahead"
-                + " s | speed-up | scroll+clear s | speed-up over scroll+clear | retained MB at the end, without / with |\n"
-                + "|---:|---|---|---:|---:|---:|---:|---:|---|\n");
+                + " s | speed-up | scroll+clear s | speed-up over scroll+clear | retained MB at the end, without / with"
+                + " | cores busy, without / with |\n"
+                + "|---:|---|---|---:|---:|---:|---:|---:|---|---|\n");
         boolean any = false;
         for (Summary ahead : summaries) {
             Method plain = ahead.method().withoutReadAhead();
@@ -341,7 +343,7 @@ final class Report {
             Summary without = find(summaries, plain, ahead.tableRows(), ahead.variant());
             Summary scroll = find(summaries, Method.SCROLL_CLEAR, ahead.tableRows(), ahead.variant());
             any = true;
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.2f | %s | %s | %s | %s | %s / %s |\n",
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.2f | %s | %s | %s | %s | %s / %s | %s / %s |\n",
                     ahead.tableRows(), ahead.variant(), ahead.method().id, ahead.medianWallSeconds(),
                     without == null || without.measured().isEmpty() ? "—"
                             : String.format(Locale.ROOT, "%.2f", without.medianWallSeconds()),
@@ -349,13 +351,15 @@ final class Report {
                     scroll == null || scroll.measured().isEmpty() ? "—"
                             : String.format(Locale.ROOT, "%.2f", scroll.medianWallSeconds()),
                     speedUp(scroll, ahead), without == null ? "—" : fmt(without.median("retainedEndMb")),
-                    fmt(ahead.median("retainedEndMb"))));
+                    fmt(ahead.median("retainedEndMb")), coresBusy(without), coresBusy(ahead)));
         }
         if (!any) {
             return "";
         }
         md.append("\nSpeed-up is the median time without ÷ the median time with read-ahead (above 1: read-ahead is"
-                + " faster).\n");
+                + " faster). Cores busy is the CPU time of the walk's JVM and of the server over the timed walk ÷"
+                + " its wall time, medians (the latency relay's CPU, harnessCpuMs in the CSV, comes on top): at the"
+                + " machine's core count no overlap can shorten a walk further.\n");
         StringBuilder latency = new StringBuilder();
         for (Summary ahead : summaries) {
             if (ahead.method() != Method.KEYSET_PAGER_READ_AHEAD || ahead.measured().isEmpty()) {
@@ -377,6 +381,17 @@ final class Report {
                     + "|---:|---|---:|---:|---:|\n").append(latency);
         }
         return md.toString();
+    }
+
+    /** (JVM + server CPU over the timed walk) ÷ wall time, median over the reps; "—" when the CPU was not measured. */
+    private static String coresBusy(Summary s) {
+        if (s == null || s.measured().isEmpty()) {
+            return "—";
+        }
+        double[] busy = s.measured().stream().mapToDouble(r -> {
+            return (r.number("jvmCpuMs") + r.number("serverCpuMs")) / r.number("wallMs");
+        }).filter(d -> !Double.isNaN(d)).toArray();
+        return busy.length == 0 ? "—" : String.format(Locale.ROOT, "%.2f", median(busy));
     }
 
     private static String speedUp(Summary without, Summary with) {

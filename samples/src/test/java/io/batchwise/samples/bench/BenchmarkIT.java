@@ -94,9 +94,10 @@ class BenchmarkIT {
 
     /**
      * The read-ahead dimensions: the read-ahead methods and their walks without read-ahead, directly
-     * and through the latency relay, without work and with JSON plus a fixed CPU cost per row; every
-     * checksum agrees, the read-ahead table and chart are written, and a round trip through the relay
-     * takes at least the two delays it adds.
+     * and through the latency relay, without work and with JSON plus a fixed CPU cost plus a wait per
+     * row, each timed after an untimed warm-up walk; every checksum agrees, every walk has its CPU
+     * times (the JVM's, the caller thread's, the local server's), the read-ahead table and chart are
+     * written, and a round trip through the relay takes at least the two delays it adds.
      */
     @Test
     void runsTheReadAheadMethodsAtEachLatencyAndWorkWithAgreeingChecksums() throws Exception {
@@ -109,7 +110,8 @@ class BenchmarkIT {
                 "methods", "scroll+clear,yieldPer-session,yieldPer-readAhead,batchwise-keyset,batchwise-keyset-readAhead,"
                         + "batchwise-keyset-jdbc,batchwise-keyset-jdbc-readAhead",
                 "latency", "0,1",
-                "work", "none,json+cpu:1");
+                "work", "none,json+cpu:1+wait:1",
+                "warmups", "1");
         more.forEach(System::setProperty);
         int status;
         try {
@@ -123,9 +125,10 @@ class BenchmarkIT {
 
         String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
         assertTrue(table.contains("### 2,000 rows, latency 1 ms per direction (SELECT 1 round trip "), table);
-        assertTrue(table.contains("work per row: json+cpu:1"), table);
+        assertTrue(table.contains("work per row: json+cpu:1+wait:1"), table);
+        assertTrue(table.contains("| cores busy, without / with |"), table);
         assertTrue(table.contains("### Read-ahead against the same walk without it"), table);
-        assertTrue(table.contains("| 2,000 | 1 ms/json+cpu:1 | batchwise-keyset-readAhead |"), table);
+        assertTrue(table.contains("| 2,000 | 1 ms/json+cpu:1+wait:1 | batchwise-keyset-readAhead |"), table);
         assertTrue(table.contains("| batchwise-keyset-readAhead s | the same at 0 ms s | ratio |"), table);
 
         List<String> csv = Files.readAllLines(out.resolve("results.csv"), StandardCharsets.UTF_8);
@@ -133,6 +136,8 @@ class BenchmarkIT {
         long walks = csv.subList(1, csv.size()).stream().map(l -> l.split(",", -1))
                 .filter(c -> c[header.indexOf("mode")].equals("walk"))
                 .peek(c -> assertEquals("yes", c[header.indexOf("checksumOk")], String.join(",", c)))
+                .peek(c -> List.of("jvmCpuMs", "callerCpuMs", "serverCpuMs").forEach(cpu ->
+                        assertTrue(c[header.indexOf(cpu)].matches("[0-9]+"), cpu + " in " + String.join(",", c))))
                 .count();
         assertEquals(7 * 2 * 2, walks, "every method at every latency and work");
 
