@@ -150,20 +150,32 @@ class PageTransactionIT {
         }
     }
 
+    /** What happens on page 3 after its bump. */
+    interface OnPage3 {
+        void run(Connection c) throws Exception;
+    }
+
+    /** The loop's failure when every page is bumped and page 3 then does {@code onPage3}. */
+    static BatchwiseException failingOnPage3(JdbcPages units, OnPage3 onPage3) {
+        int[] pages = {0};
+        return assertThrows(BatchwiseException.class,
+                () -> PAGES.forEachPage(null, units, PageTransactionIT::reader, (c, page) -> {
+                    bump(c, page);
+                    if (++pages[0] == 3) {
+                        onPage3.run(c);
+                    }
+                }, "copy(token)"));
+    }
+
     @ParameterizedTest
     @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
     void aFailingWorkRollsBackItsPageOnlyAndTheTokenIsTheLastCommittedPages(JdbcDriver driver) throws SQLException {
         DataSource dataSource = schema.dataSource(driver);
         List<String> tokens = nextTokens(dataSource);
         JdbcPages units = new JdbcPages(dataSource);
-        int[] pages = {0};
-        BatchwiseException failure = assertThrows(BatchwiseException.class,
-                () -> PAGES.forEachPage(null, units, PageTransactionIT::reader, (c, page) -> {
-                    bump(c, page);   // written in the page's transaction, then rolled back with it
-                    if (++pages[0] == 3) {
-                        throw new IllegalStateException("page 3 fails");
-                    }
-                }, "copy(token)"));
+        BatchwiseException failure = failingOnPage3(units, c -> {
+            throw new IllegalStateException("page 3 fails");   // after its bump: rolled back with it
+        });
         assertEquals("A page failed after 20 rows were committed: page 3 fails. Its transaction was rolled back;"
                 + " resume with copy(token) from the last committed token " + tokens.get(1)
                 + " (BatchwiseException.resumeToken())", failure.getMessage());
@@ -187,17 +199,12 @@ class PageTransactionIT {
         DataSource dataSource = schema.dataSource(driver);
         List<String> tokens = nextTokens(dataSource);
         JdbcPages units = new JdbcPages(dataSource);
-        int[] pages = {0};
-        BatchwiseException failure = assertThrows(BatchwiseException.class,
-                () -> PAGES.forEachPage(null, units, PageTransactionIT::reader, (c, page) -> {
-                    bump(c, page);
-                    if (++pages[0] == 3) {
-                        // the work succeeds; the server drops the connection before the commit reaches it
-                        long id = ServerThreads.connectionId(c);
-                        ServerThreads.killConnection(schema, id);
-                        awaitGone(id);
-                    }
-                }, "copy(token)"));
+        BatchwiseException failure = failingOnPage3(units, c -> {
+            // the work succeeds; the server drops the connection before the commit reaches it
+            long id = ServerThreads.connectionId(c);
+            ServerThreads.killConnection(schema, id);
+            awaitGone(id);
+        });
         assertTrue(failure.getMessage().startsWith("A page's commit failed after 20 rows were committed: "),
                 failure.getMessage());
         assertTrue(failure.getMessage().endsWith("; resume with copy(token) from the last committed token "
