@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import jakarta.persistence.criteria.Subquery;
@@ -321,14 +322,7 @@ class KeysetRepositoryIT {
         }
         assertEquals(expected, byWindow);
 
-        List<Long> byToken = new ArrayList<>();
-        String token = null;
-        do {
-            Page<Item> page = repository.keysetPage(SOME, token, BY_CATEGORY, SIZE);
-            page.content().forEach(item -> byToken.add(item.getId()));
-            token = page.hasNext() ? page.nextToken() : null;
-        } while (token != null);
-        assertEquals(expected, byToken);
+        assertEquals(expected, tokenPages(repository, SOME, token -> { }));
 
         try (Stream<Item> items = repository.keysetStream(SOME, BY_CATEGORY, SIZE)) {
             assertEquals(expected, items.map(Item::getId).toList());
@@ -481,14 +475,7 @@ class KeysetRepositoryIT {
         try (AnnotationConfigApplicationContext context = SpringContexts.start(schema.dataSource(driver),
                 Repositories.class, SignedTokens.class)) {
             ItemRepository signed = context.getBean(ItemRepository.class);
-            List<Long> ids = new ArrayList<>();
-            String token = null;
-            do {
-                Page<Item> page = signed.keysetPage(SOME, token, BY_CATEGORY, SIZE);
-                page.content().forEach(item -> ids.add(item.getId()));
-                token = page.hasNext() ? page.nextToken() : null;
-                assertTrue(token == null || token.length() <= 120, token);
-            } while (token != null);
+            List<Long> ids = tokenPages(signed, SOME, token -> assertTrue(token.length() <= 120, token));
             assertEquals(645, ids.size());
 
             String signedToken = signed.keysetPage(null, BY_CATEGORY, SIZE).nextToken();
@@ -520,6 +507,21 @@ class KeysetRepositoryIT {
         IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class,
                 () -> KeysetTokens.defaults().maxTokenChars(10));
         assertTrue(tiny.getMessage().startsWith("maxTokenChars must be in [64, 4096], was 10"), tiny.getMessage());
+    }
+
+    /** The ids of {@code spec}'s rows by category, page by page through the tokens, each next token checked. */
+    static List<Long> tokenPages(ItemRepository repository, Specification<Item> spec, Consumer<String> eachToken) {
+        List<Long> ids = new ArrayList<>();
+        String token = null;
+        do {
+            Page<Item> page = repository.keysetPage(spec, token, BY_CATEGORY, SIZE);
+            page.content().forEach(item -> ids.add(item.getId()));
+            token = page.hasNext() ? page.nextToken() : null;
+            if (token != null) {
+                eachToken.accept(token);
+            }
+        } while (token != null);
+        return ids;
     }
 
     static Specification<Item> category(String category) {
