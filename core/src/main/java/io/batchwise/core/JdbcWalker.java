@@ -10,6 +10,8 @@ import javax.sql.DataSource;
 import io.batchwise.core.spi.Arguments;
 import io.batchwise.core.spi.Failures;
 import io.batchwise.core.spi.JdbcStreamingWalk;
+import io.batchwise.core.spi.ReadAhead;
+import io.batchwise.core.spi.ReadAheadWalk;
 
 /**
  * Walks the rows of a native SQL query over plain JDBC in bounded memory, with the streaming fetch
@@ -68,6 +70,7 @@ public final class JdbcWalker {
         private final String sql;
         private final RowMapper<T> mapper;
         private List<Object> parameters = List.of();
+        private int readAhead;
 
         private Builder(DataSource dataSource, Connection connection, String sql, RowMapper<T> mapper) {
             this.dataSource = dataSource;
@@ -84,14 +87,44 @@ public final class JdbcWalker {
         }
 
         /**
+         * Reads up to {@code batches} batches ahead of the caller, 0 (off, the default) to 16: the query
+         * is run by {@link #open()} as without read-ahead, then a reader thread of the walk's own
+         * (virtual where the JDK has virtual threads, else a daemon platform thread) reads the rows
+         * and maps them with the {@link RowMapper} while the caller works on the batch before. At
+         * most {@code batches} batches are read or being read besides the one the caller holds, so up
+         * to {@code batches + 1} batches of mapped rows are in memory. The rows, their order and the
+         * errors are those of the walk without read-ahead (a failure reaches the caller after the rows
+         * read before it); closing the walk stops the reader, stops the query on the server and
+         * returns once the connection is back in the pool.
+         *
+         * <p>Only for a walk given a {@link DataSource} (refused by {@code open()} for a caller's
+         * {@link Connection}: the reader would use it while the caller holds it), and the mapper runs
+         * on the reader's thread. Pays when the caller does work per row that takes about as long as
+         * reading it; without such work it gains nothing (docs/benchmark.md).
+         *
+         * @throws IllegalArgumentException if {@code batches} is not between 0 and 16
+         */
+        public Builder<T> readAhead(int batches) {
+            this.readAhead = ReadAhead.checked("readAhead", batches);
+            return this;
+        }
+
+        /**
          * Runs the query and returns the open walk; close it.
          *
          * @throws IllegalStateException if the caller's connection is closed, or another walk streams on it
+         * @throws IllegalArgumentException if {@link #readAhead(int)} is asked of a walk on the caller's connection
          * @throws BatchwiseException    if the connection cannot serve {@link ConnectionUse#SHARED}, no
          *         connection can be had from the data source, or the query fails; the message says why
          */
         @Override
         public Walk<T> open() {
+            if (readAhead > 0 && connection != null) {
+                throw new IllegalArgumentException("readAhead(" + readAhead + ") needs the walk's own connection,"
+                        + " but the walk was given the caller's Connection, which the reader thread would use while"
+                        + " the caller holds it; pass the DataSource (JdbcWalker.query(dataSource, sql, mapper)),"
+                        + " or drop readAhead");
+            }
             try {
                 if (connection != null && connection.isClosed()) {
                     throw new IllegalStateException("connection is closed; pass an open Connection, or a DataSource");
@@ -99,7 +132,8 @@ public final class JdbcWalker {
             } catch (SQLException e) {
                 throw Failures.wrap("Could not check the connection: " + e.getMessage(), -1, null, e);
             }
-            return JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, options());
+            Walk<T> rows = JdbcStreamingWalk.open(dataSource, connection, sql, parameters, mapper, options());
+            return readAhead == 0 ? rows : ReadAheadWalk.over(rows, options().batchSize(), readAhead, () -> { });
         }
     }
 }

@@ -14,6 +14,16 @@ class JdbcWalkerContractIT extends WalkerContract {
     }
 }
 
+/** {@link WalkerContract} for the streaming {@link JdbcWalker} reading two batches ahead on a reader thread. */
+class JdbcWalkerReadAheadContractIT extends WalkerContract {
+    @Override
+    protected Opened<Long> open(JdbcDriver driver, Order order) {
+        Walk<Long> walk = JdbcWalker.query(schema.dataSource(driver), "SELECT id FROM tricky ORDER BY " + order.sql(),
+                r -> r.getLong(1)).batchSize(97).readAhead(2).open();
+        return new Opened<>(walk, Long::longValue, () -> { });
+    }
+}
+
 /** {@link WalkerContract} for {@link JdbcKeysetPager}: one page query per 97 rows, keys by column. */
 class JdbcKeysetPagerContractIT extends WalkerContract {
     @Override

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.lang.System.Logger.Level;
 
 import jakarta.persistence.EntityManager;
@@ -30,6 +31,7 @@ import io.batchwise.core.spi.Failures;
 import io.batchwise.core.spi.KeysetPages;
 import io.batchwise.core.spi.KeyQuantiles;
 import io.batchwise.core.spi.KeysetQuery;
+import io.batchwise.core.spi.PageTransaction;
 import io.batchwise.hibernate.internal.EntityKeys;
 import io.batchwise.hibernate.internal.EntityKeysetQuery;
 import io.batchwise.hibernate.internal.EntityQueryCompiler;
@@ -141,6 +143,12 @@ public final class EntityPager<T> {
             @Override
             public SessionFactory factory(EntityPager<?> pager) {
                 return pager.factory;
+            }
+
+            @Override
+            public <R, U> String forEachPage(EntityPager<R> pager, String token, PageTransaction<U> transactions,
+                    Function<? super U, Session> sessions, PageWork<R> work, String resumeCall) {
+                return pager.forEachPage(token, transactions, sessions, work, resumeCall);
             }
         });
     }
@@ -303,40 +311,49 @@ public final class EntityPager<T> {
      */
     public String forEachPage(String token, PageWork<T> work) {
         Arguments.notNull("work", work, "pass the code to run for each page");
-        List<Object> after = pages.forwardStart(token);
-        String committed = token;
-        long rows = 0;
-        while (true) {
-            Page<T> page;
-            try (Session session = factory.openSession()) {
-                Transaction transaction = session.beginTransaction();
+        return forEachPage(token, sessionPerPage(factory), session -> session, work, "forEachPage(token, work)");
+    }
+
+    /** The per-page loop of {@link KeysetPages}, each page read and worked in the session of its unit. */
+    private <U> String forEachPage(String token, PageTransaction<U> transactions,
+            Function<? super U, Session> sessions, PageWork<T> work, String resumeCall) {
+        return pages.forEachPage(token, transactions, unit -> reader(sessions.apply(unit)),
+                (unit, page) -> work.accept(sessions.apply(unit), page), resumeCall);
+    }
+
+    /** {@link #forEachPage}'s unit of work: a session of the page's own, with a resource-local transaction. */
+    private static PageTransaction<Session> sessionPerPage(SessionFactory factory) {
+        return new PageTransaction<>() {
+            @Override
+            public Session begin() {
+                Session session = factory.openSession();
                 try {
-                    page = pages.after(after, reader(session));
-                    work.accept(session, page);
-                    transaction.commit();
-                } catch (Exception e) {
-                    if (transaction.isActive()) {
-                        try {
-                            transaction.rollback();
-                        } catch (RuntimeException rollback) {
-                            e.addSuppressed(rollback);
-                        }
-                    }
-                    throw Failures.wrap("A page failed after " + rows + " rows were committed: "
-                            + e.getMessage() + ". Its transaction was rolled back; resume with forEachPage(token, work)"
-                            + " from the last committed token " + (committed == null ? "null (the start)" : committed)
-                            + " (BatchwiseException.resumeToken())", rows, committed, e);
+                    session.beginTransaction();
+                } catch (RuntimeException | Error e) {
+                    session.close();
+                    throw e;
+                }
+                return session;
+            }
+
+            @Override
+            public void commit(Session session) {
+                session.getTransaction().commit();
+            }
+
+            @Override
+            public void rollback(Session session) {
+                Transaction transaction = session.getTransaction();
+                if (transaction.isActive()) {
+                    transaction.rollback();
                 }
             }
-            rows += page.size();
-            if (!page.isEmpty()) {
-                committed = page.nextToken();
-                after = pages.decode(committed).values();
+
+            @Override
+            public void close(Session session) {
+                session.close();
             }
-            if (!page.hasNext()) {
-                return committed;
-            }
-        }
+        };
     }
 
     private void open(SharedSessionContract session) {

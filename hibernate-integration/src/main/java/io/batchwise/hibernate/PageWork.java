@@ -5,7 +5,9 @@ import org.hibernate.Session;
 import io.batchwise.core.Page;
 
 /**
- * The caller's work on one page inside the transaction {@link EntityPager#forEachPage} opened for it.
+ * The caller's work on one page inside the transaction {@link EntityPager#forEachPage} (or Spring Data's
+ * {@code KeysetRepository.forEachKeysetPage}) opened for it; the page's token is handed out only after
+ * that transaction has committed.
  *
  * @param <T> the row type (the entity, or the projection)
  */

@@ -2,7 +2,9 @@ package io.batchwise.core.spi;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
+import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.KeysetWalk;
 import io.batchwise.core.Page;
 
@@ -153,6 +155,96 @@ public final class KeysetPages {
             ahead.ahead.stopWhenUnreachable(walk);
         }
         return walk;
+    }
+
+    /**
+     * Every page after the position of {@code token} (null: from the start), each in a unit of work
+     * of its own: begins it, reads the page in it, hands the page to {@code work}, commits, and only
+     * then counts the page's rows and takes its {@link Page#nextToken()} as the token to resume from;
+     * stops after the last page. Pages are read one at a time, never ahead.
+     *
+     * <p>A failure (the unit cannot begin, the read or the work fails, the commit fails) rolls back
+     * that page only and is thrown as a {@link BatchwiseException} whose
+     * {@link BatchwiseException#resumeToken()} is the token after the last committed page ({@code token}
+     * itself, empty for null, when none was) and whose {@link BatchwiseException#reason()} is the
+     * failure's. An {@link Error} rolls back its page too and is rethrown as it is.
+     *
+     * @param transactions how a page's unit of work begins, commits, rolls back and closes
+     * @param readers      the reader of a page in its unit of work
+     * @param work         the caller's work on each page
+     * @param resumeCall   the call that resumes, for the messages, e.g. {@code "forEachPage(token, work)"}
+     * @return the token after the last page (null when no page had a row and {@code token} was null)
+     * @throws IllegalArgumentException if the token is refused or leads backward; nothing begins then
+     */
+    public <U, T> String forEachPage(String token, PageTransaction<U> transactions,
+            Function<? super U, Reader<T>> readers, PageTransaction.Work<? super U, T> work, String resumeCall) {
+        List<Object> after = forwardStart(token);
+        String committed = token;
+        long rows = 0;
+        while (true) {
+            U unit;
+            try {
+                unit = transactions.begin();
+            } catch (Exception e) {
+                throw failed("A page's unit of work could not begin after ", rows, e, ";", resumeCall, committed);
+            }
+            Page<T> page;
+            try {
+                try {
+                    page = after(after, readers.apply(unit));
+                    work.accept(unit, page);
+                } catch (Exception e) {
+                    rollBack(transactions, unit, e);
+                    throw failed("A page failed after ", rows, e, ". Its transaction was rolled back;", resumeCall,
+                            committed);
+                }
+                try {
+                    transactions.commit(unit);
+                } catch (Exception e) {
+                    rollBack(transactions, unit, e);
+                    throw failed("A page's commit failed after ", rows, e, ";", resumeCall, committed);
+                }
+            } catch (RuntimeException | Error e) {
+                if (e instanceof Error) {
+                    rollBack(transactions, unit, e);
+                }
+                try {
+                    transactions.close(unit);
+                } catch (Exception close) {
+                    e.addSuppressed(close);
+                }
+                throw e;
+            }
+            rows += page.size();
+            if (!page.isEmpty()) {
+                committed = page.nextToken();
+                after = decode(committed).values();
+            }
+            try {
+                transactions.close(unit);
+            } catch (Exception e) {
+                throw failed("A page's unit of work could not be closed after its commit, when ", rows, e, ";",
+                        resumeCall, committed);
+            }
+            if (!page.hasNext()) {
+                return committed;
+            }
+        }
+    }
+
+    private static <U> void rollBack(PageTransaction<U> transactions, U unit, Throwable failure) {
+        try {
+            transactions.rollback(unit);
+        } catch (Exception | Error rollback) {
+            failure.addSuppressed(rollback);
+        }
+    }
+
+    private static BatchwiseException failed(String what, long rows, Throwable e, String then, String resumeCall,
+            String committed) {
+        return Failures.wrap(what + rows + " rows were committed: " + e.getMessage() + then + " resume with "
+                + resumeCall + " from the last committed token " + (committed == null ? "null (the start)" : committed)
+                + " (BatchwiseException.resumeToken())", rows, committed, e);
     }
 
     /**

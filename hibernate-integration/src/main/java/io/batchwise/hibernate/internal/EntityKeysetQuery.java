@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.persistence.criteria.Fetch;
+import jakarta.persistence.criteria.FetchParent;
+import jakarta.persistence.criteria.From;
+import jakarta.persistence.criteria.Join;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
 
@@ -218,7 +222,33 @@ public final class EntityKeysetQuery<E, T> {
             Class<E> entity, CriteriaCondition<E> condition) {
         JpaCriteriaQuery<Object[]> query = builder.createQuery(hql, Object[].class);
         Root<E> root = (Root<E>) query.getRoot(0, entity);
-        Predicate predicate = condition.toPredicate(builder, root);
+        Predicate predicate;
+        if (condition instanceof QueryCondition<E> withQuery) {
+            Predicate restriction = query.getRestriction();
+            List<?> order = List.copyOf(query.getOrderList());
+            List<?> groups = List.copyOf(query.getGroupList());
+            int roots = query.getRoots().size();
+            boolean distinct = query.isDistinct();
+            Predicate built = withQuery.toPredicate(builder, root, query);
+            if (query.getRestriction() != restriction || !order.equals(query.getOrderList())
+                    || !groups.equals(query.getGroupList()) || query.getGroupRestriction() != null
+                    || query.isDistinct() != distinct || query.getRoots().size() != roots) {
+                throw new IllegalArgumentException("condition must only return a Predicate, but it changed the query"
+                        + " itself (where, order by, group by, having, distinct or another root); the page query is"
+                        + " the pager's: return the restriction as a Predicate, and use the query only for subqueries"
+                        + " (exists(...) instead of a join with distinct)");
+            }
+            String collection = collectionJoin(root);
+            if (collection != null) {
+                throw new IllegalArgumentException("condition must not join or fetch the collection \"" + collection
+                        + "\": a join repeats the entity once per element, and a keyset page needs one row per"
+                        + " entity; filter on the collection with a subquery, e.g. builder.exists(...) built on"
+                        + " query.subquery(...)");
+            }
+            predicate = built == null ? builder.conjunction() : built;
+        } else {
+            predicate = condition.toPredicate(builder, root);
+        }
         if (predicate == null) {
             throw new IllegalArgumentException("condition must return a Predicate, but returned null; return e.g."
                     + " builder.conjunction() for no condition, or build it with the builder and root it is given");
@@ -226,6 +256,28 @@ public final class EntityKeysetQuery<E, T> {
         Predicate restriction = query.getRestriction();
         query.where(restriction == null ? predicate : builder.and(restriction, predicate));
         return query;
+    }
+
+    /** The name of a collection joined or fetched from {@code from} or what it joins, or null. */
+    private static String collectionJoin(From<?, ?> from) {
+        for (Join<?, ?> join : from.getJoins()) {
+            String found = join.getAttribute().isCollection() ? join.getAttribute().getName() : collectionJoin(join);
+            if (found != null) {
+                return found;
+            }
+        }
+        return collectionFetch(from);
+    }
+
+    private static String collectionFetch(FetchParent<?, ?> parent) {
+        for (Fetch<?, ?> fetch : parent.getFetches()) {
+            String found = fetch.getAttribute().isCollection() ? fetch.getAttribute().getName()
+                    : collectionFetch(fetch);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** Reads up to {@code limit} rows after (backward: before) token {@code values}, in reading order. */

@@ -1,9 +1,14 @@
 package io.batchwise.hibernate.internal;
 
+import java.util.function.Function;
+
+import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 
 import io.batchwise.core.spi.KeysetPages;
+import io.batchwise.core.spi.PageTransaction;
 import io.batchwise.hibernate.EntityPager;
+import io.batchwise.hibernate.PageWork;
 
 /**
  * What the framework adapters in other packages of this module (Jakarta Data) need of an
@@ -23,6 +28,16 @@ public final class PagerAccess {
 
         /** The factory the pager was opened on. */
         SessionFactory factory(EntityPager<?> pager);
+
+        /**
+         * {@link EntityPager#forEachPage} with the pages' units of work of {@code transactions} (a
+         * framework's transaction manager) instead of a session and transaction of the pager's own.
+         *
+         * @param sessions   the session a page is read and worked in, in its unit of work
+         * @param resumeCall the caller's method that resumes, for the messages
+         */
+        <T, U> String forEachPage(EntityPager<T> pager, String token, PageTransaction<U> transactions,
+                Function<? super U, Session> sessions, PageWork<T> work, String resumeCall);
     }
 
     private static volatile Access access;

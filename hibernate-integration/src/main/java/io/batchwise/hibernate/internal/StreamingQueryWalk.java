@@ -1,8 +1,6 @@
 package io.batchwise.hibernate.internal;
 
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -117,39 +115,7 @@ public final class StreamingQueryWalk<T> extends StreamingWalk<T> {
             }
             throw e;
         }
-        int batchSize = options.batchSize();
-        ReadAhead.Source<List<T>> batches = new ReadAhead.Source<>() {
-            private RuntimeException pending;
-
-            @Override
-            public List<T> next() {
-                if (pending != null) {
-                    throw pending;
-                }
-                List<T> batch = new ArrayList<>(Math.min(batchSize, 10_000));
-                try {
-                    while (batch.size() < batchSize && rows.hasNext()) {
-                        batch.add(rows.next());
-                    }
-                } catch (RuntimeException e) {
-                    if (batch.isEmpty()) {
-                        throw e;
-                    }
-                    pending = e; // the rows read before the failure first, as a walk without read-ahead hands them
-                }
-                return batch.isEmpty() ? null : batch;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    rows.close();
-                } finally {
-                    own.close();
-                }
-            }
-        };
-        return new ReadAheadWalk<>(batchSize, new ReadAhead<>(batches, readAhead));
+        return ReadAheadWalk.over(rows, options.batchSize(), readAhead, own::close);
     }
 
     private static JdbcCoordinator jdbc(SharedSessionContract session) {

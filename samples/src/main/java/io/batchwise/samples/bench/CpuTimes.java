@@ -30,6 +30,21 @@ final class CpuTimes {
         return -1;
     }
 
+    /** Milliseconds the collectors have spent in collections so far (their pauses, summed over collectors). */
+    static long gcMillis() {
+        long sum = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    /** Milliseconds the JIT compilers have spent so far; -1 where the JVM does not tell. */
+    static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /** CPU time of the calling thread, in ns. */
     static long thread() {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();

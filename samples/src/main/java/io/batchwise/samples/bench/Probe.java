@@ -153,6 +153,10 @@ public final class Probe {
         long serverPid = Long.getLong("bench.serverPid", -1);
         long serverStart = -1;
         long serverEnd = -1;
+        long gcStart = 0;
+        long gcEnd = 0;
+        long jitStart = -1;
+        long jitEnd = -1;
         try {
             prepare();
             for (int i = 0; i < Integer.getInteger("bench.warmups", 0); i++) {
@@ -162,6 +166,8 @@ public final class Probe {
             cpuStart = CpuTimes.process();
             callerStart = CpuTimes.thread();
             serverStart = CpuTimes.of(serverPid);
+            gcStart = CpuTimes.gcMillis();
+            jitStart = CpuTimes.jitMillis();
             long start = System.nanoTime();
             try {
                 outcome = run(tally, start);
@@ -170,6 +176,8 @@ public final class Probe {
                 cpuEnd = CpuTimes.process();
                 callerEnd = CpuTimes.thread();
                 serverEnd = CpuTimes.of(serverPid);
+                gcEnd = CpuTimes.gcMillis();
+                jitEnd = CpuTimes.jitMillis();
             }
         } catch (Throwable failure) {
             if (ranOutOfHeap(failure)) {
@@ -190,6 +198,8 @@ public final class Probe {
         result.put("jvmCpuMs", CpuTimes.ms(cpuStart, cpuEnd));
         result.put("callerCpuMs", CpuTimes.ms(callerStart, callerEnd));
         result.put("serverCpuMs", CpuTimes.ms(serverStart, serverEnd));
+        result.put("gcMs", Long.toString(gcEnd - gcStart));
+        result.put("jitMs", jitStart < 0 || jitEnd < 0 ? "" : Long.toString(jitEnd - jitStart));
         result.put("peakUsedMb", mb(heap.peakUsed()));
         result.put("peakLiveMb", mb(heap.peakLive()));
         result.put("retainedHalfMb", tally.retainedHalf < 0 ? "" : mb(tally.retainedHalf));

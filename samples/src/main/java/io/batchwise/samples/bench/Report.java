@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 final class Report {
     static final String[] CSV_COLUMNS = {"method", "tableRows", "rep", "mode", "outcome", "rows", "checksum",
         "checksumOk", "wallMs", "rowsPerSecond", "jvmCpuMs", "callerCpuMs",
-        "serverCpuMs", "harnessCpuMs", "peakUsedMb", "peakLiveMb", "retainedHalfMb", "retainedEndMb", "gcs",
+        "serverCpuMs", "harnessCpuMs", "gcMs", "jitMs", "peakUsedMb", "peakLiveMb", "retainedHalfMb", "retainedEndMb", "gcs",
         "gc", "maxHeapMb", "page0Ms", "page10Ms", "page50Ms", "page90Ms", "loadAverage", "latencyMs", "work", "error"};
 
     private final Options options;

@@ -27,6 +27,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * ({@link BatchwiseRepositoriesConfiguration}) makes every repository Boot registers with Spring
  * Data's default factory bean with this one instead.
  *
+ * <p>{@link KeysetRepository} tokens are made as the context's {@link KeysetTokens} bean says, if
+ * it has one.
+ *
  * <p>Transactions that {@link BatchwiseStream} methods and {@link KeysetRepository} begin use the
  * repository's transaction manager: the bean named by
  * {@code @EnableJpaRepositories(transactionManagerRef)}, {@code "transactionManager"} by default.
@@ -72,7 +75,26 @@ public class BatchwiseJpaRepositoryFactoryBean<T extends Repository<S, ID>, S, I
 
     @Override
     public JpaRepositoryFragmentsContributor getRepositoryFragmentsContributor() {
-        return super.getRepositoryFragmentsContributor().andThen(KeysetRepositoryFragment.contributor(transactionManager()));
+        return super.getRepositoryFragmentsContributor()
+                .andThen(KeysetRepositoryFragment.contributor(transactionManager(), tokens()));
+    }
+
+    /** The context's {@link KeysetTokens} bean, or the defaults; looked up once, when first needed. */
+    private Supplier<KeysetTokens> tokens() {
+        return new Supplier<>() {
+            private volatile KeysetTokens tokens;
+
+            @Override
+            public KeysetTokens get() {
+                KeysetTokens found = tokens;
+                if (found == null) {
+                    found = beanFactory == null ? KeysetTokens.defaults()
+                            : beanFactory.getBeanProvider(KeysetTokens.class).getIfAvailable(KeysetTokens::defaults);
+                    tokens = found;
+                }
+                return found;
+            }
+        };
     }
 
     /** The repository's transaction manager, looked up when first needed (after the context has started). */

@@ -6,6 +6,7 @@ import org.springframework.data.domain.KeysetScrollPosition;
 import org.springframework.data.domain.ScrollPosition;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.domain.Window;
+import org.springframework.data.jpa.domain.Specification;
 
 import io.batchwise.core.BatchwiseException;
 import io.batchwise.core.Page;
@@ -31,6 +32,9 @@ import io.batchwise.hibernate.PageWork;
  *     all.forEach(exporter::write);
  * }
  * orders.forEachKeysetPage(null, newest, 1_000, (session, p) -> p.content().forEach(Order::archive));
+ *
+ * Specification<Order> open = (order, query, cb) -> cb.equal(order.get("status"), Status.OPEN);
+ * Page<Order> openPage = orders.keysetPage(open, tokenFromClient, newest, 50);   // the filtered rows only
  * }</pre>
  *
  * <h2>Contract</h2>
@@ -43,13 +47,24 @@ import io.batchwise.hibernate.PageWork;
  *       (NULLs first ascending); {@code ignoreCase()} is refused (the order would not be an
  *       index's). Each distinct sort and size opens one {@link EntityPager}, kept for later calls
  *       (up to 64 per repository), whose index check logs a warning when no index serves the order.</li>
+ *   <li>Filter: each method has an overload that takes a {@link Specification} first and walks only
+ *       the rows it accepts, ANDed with the keyset seek in the same query. It is built for every page
+ *       with the page query's root, builder and query, as Spring Data builds it; it must return the
+ *       restriction only (a null predicate: none) and use the query for subqueries only: one that
+ *       changes the query (distinct, order by, group by, its where, another root) is refused, and so is
+ *       one that joins or fetches a collection (the entity would come once per element): filter on a
+ *       collection with {@code exists(...)} over {@code query.subquery(...)}. To-one joins are fine. Tokens and positions are bound to
+ *       the specification's condition: a token of another filter is refused. A filtered pager is
+ *       opened per call (its index check is the unfiltered one of the same sort, done once).</li>
+ *   <li>Tokens: unsigned and up to 2,048 characters unless the context has a {@link KeysetTokens} bean
+ *       (a signing secret, another length).</li>
  *   <li>Transactions: {@link #keysetWindow}, {@link #keysetPage} and {@link #keysetStream} read in the
  *       caller's transaction. Without one, a window or a page is one query in an entity manager of
  *       its own, closed before the method returns (the entities are detached), as Spring Data runs its
  *       own query methods; the stream runs in a read-only transaction of its own until it is closed
  *       or read to its end. {@link #forEachKeysetPage} commits each page in a transaction of its own
  *       and refuses to run inside one.</li>
- *   <li>Bad input (a null or offset position, a position whose keys are not this order's, a size out
+ *   <li>Bad input (a null specification, a null or offset position, a position whose keys are not this order's, a size out
  *       of range, a tampered token) is refused with an {@link IllegalArgumentException} naming the
  *       parameter and the fix, before any SQL; through the repository proxy it reaches the caller as
  *       Spring Data translates it, an {@code InvalidDataAccessApiUsageException} with that message
@@ -75,6 +90,14 @@ public interface KeysetRepository<T> {
     Window<T> keysetWindow(ScrollPosition position, Sort sort, int limit);
 
     /**
+     * {@link #keysetWindow(ScrollPosition, Sort, int)} over the rows {@code spec} accepts.
+     *
+     * @param spec the filter; {@code Specification.unrestricted()} for every row
+     * @throws IllegalArgumentException if an argument is null, out of range, or does not fit the order
+     */
+    Window<T> keysetWindow(Specification<T> spec, ScrollPosition position, Sort sort, int limit);
+
+    /**
      * One page for a web API: the first for a null token, else the page after (for a previous-page
      * token, before) the token's row. Hand {@link Page#nextToken()} and {@link Page#previousToken()}
      * to the client; tokens are opaque, URL-safe and refused for another sort.
@@ -87,6 +110,16 @@ public interface KeysetRepository<T> {
     Page<T> keysetPage(String token, Sort sort, int pageSize);
 
     /**
+     * {@link #keysetPage(String, Sort, int)} over the rows {@code spec} accepts; tokens are refused for
+     * another filter.
+     *
+     * @param spec the filter
+     * @throws IllegalArgumentException if {@code spec} is null, or the token is malformed, tampered or
+     *                                  from another query
+     */
+    Page<T> keysetPage(Specification<T> spec, String token, Sort sort, int pageSize);
+
+    /**
      * Every entity in {@code sort} order, read one page query at a time, the persistence context
      * cleared after each page (entities of earlier pages are detached). Holds no connection between
      * pages' queries beyond the transaction's. Close the stream.
@@ -95,6 +128,14 @@ public interface KeysetRepository<T> {
      * @param pageSize rows per page query, 1 to {@value EntityPager#MAX_PAGE_SIZE}
      */
     Stream<T> keysetStream(Sort sort, int pageSize);
+
+    /**
+     * {@link #keysetStream(Sort, int)} over the rows {@code spec} accepts.
+     *
+     * @param spec the filter
+     * @throws IllegalArgumentException if {@code spec} is null
+     */
+    Stream<T> keysetStream(Specification<T> spec, Sort sort, int pageSize);
 
     /**
      * Every page after the token's row (null: from the start), each read and handed to {@code work}
@@ -108,7 +149,17 @@ public interface KeysetRepository<T> {
      * @param pageSize rows per page, 1 to {@value EntityPager#MAX_PAGE_SIZE}
      * @param work     what to do with each page; its session is the transaction's
      * @return the token after the last page (pass it again later to pick up rows added since)
+     * @throws IllegalArgumentException if the token is refused or is a previous-page token; no transaction begins then
      * @throws IllegalStateException if a transaction is active (each page must commit on its own)
      */
     String forEachKeysetPage(String token, Sort sort, int pageSize, PageWork<T> work);
+
+    /**
+     * {@link #forEachKeysetPage(String, Sort, int, PageWork)} over the rows {@code spec} accepts.
+     *
+     * @param spec the filter
+     * @throws IllegalArgumentException if {@code spec} is null, or the token is refused
+     * @throws IllegalStateException if a transaction is active (each page must commit on its own)
+     */
+    String forEachKeysetPage(Specification<T> spec, String token, Sort sort, int pageSize, PageWork<T> work);
 }

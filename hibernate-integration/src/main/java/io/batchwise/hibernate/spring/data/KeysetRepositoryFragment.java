@@ -10,12 +10,17 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
 
 import org.hibernate.Session;
+import org.hibernate.query.criteria.HibernateCriteriaBuilder;
 import org.springframework.data.domain.KeysetScrollPosition;
 import org.springframework.data.domain.ScrollPosition;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.domain.Window;
+import org.springframework.data.jpa.domain.Specification;
 import org.springframework.data.jpa.repository.support.JpaEntityInformation;
 import org.springframework.data.jpa.repository.support.JpaRepositoryFragmentsContributor;
 import org.springframework.data.querydsl.EntityPathResolver;
@@ -27,12 +32,15 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.batchwise.core.IndexCheck;
 import io.batchwise.core.Page;
 import io.batchwise.core.SortKey;
 import io.batchwise.core.spi.Arguments;
-import io.batchwise.core.spi.Failures;
+import io.batchwise.core.spi.PageTransaction;
 import io.batchwise.hibernate.EntityPager;
 import io.batchwise.hibernate.PageWork;
+import io.batchwise.hibernate.internal.PagerAccess;
+import io.batchwise.hibernate.internal.QueryCondition;
 
 /** {@link KeysetRepository} for one repository's entity: a thin layer over {@link EntityPager}. */
 final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
@@ -42,20 +50,27 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
     private final JpaEntityInformation<T, ?> entity;
     private final EntityManager entityManager;
     private final Supplier<PlatformTransactionManager> transactionManager;
+    private final Supplier<KeysetTokens> tokens;
     private final Map<PagerKey, EntityPager<T>> pagers = new ConcurrentHashMap<>();
 
     private record PagerKey(Sort sort, int pageSize) {
     }
 
     KeysetRepositoryFragment(JpaEntityInformation<T, ?> entity, EntityManager entityManager,
-            Supplier<PlatformTransactionManager> transactionManager) {
+            Supplier<PlatformTransactionManager> transactionManager, Supplier<KeysetTokens> tokens) {
         this.entity = entity;
         this.entityManager = entityManager;
         this.transactionManager = transactionManager;
+        this.tokens = tokens;
     }
 
-    /** Adds this fragment to the repositories that extend {@link KeysetRepository}. */
-    static JpaRepositoryFragmentsContributor contributor(Supplier<PlatformTransactionManager> transactionManager) {
+    /**
+     * Adds this fragment to the repositories that extend {@link KeysetRepository}.
+     *
+     * @param tokens the token options, read when a repository first opens a pager
+     */
+    static JpaRepositoryFragmentsContributor contributor(Supplier<PlatformTransactionManager> transactionManager,
+            Supplier<KeysetTokens> tokens) {
         return new JpaRepositoryFragmentsContributor() {
             @Override
             public RepositoryFragments contribute(RepositoryMetadata metadata, JpaEntityInformation<?, ?> entity,
@@ -64,7 +79,7 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
                     return RepositoryFragments.empty();
                 }
                 return RepositoryFragments.of(RepositoryFragment.implemented(KeysetRepository.class,
-                        new KeysetRepositoryFragment<>(entity, entityManager, transactionManager)));
+                        new KeysetRepositoryFragment<>(entity, entityManager, transactionManager, tokens)));
             }
 
             @Override
@@ -79,6 +94,15 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
 
     @Override
     public Window<T> keysetWindow(ScrollPosition position, Sort sort, int limit) {
+        return window(null, position, sort, limit);
+    }
+
+    @Override
+    public Window<T> keysetWindow(Specification<T> spec, ScrollPosition position, Sort sort, int limit) {
+        return window(checked(spec), position, sort, limit);
+    }
+
+    private Window<T> window(Specification<T> spec, ScrollPosition position, Sort sort, int limit) {
         Arguments.notNull("position", position, "pass ScrollPosition.keyset() for the first window, or"
                 + " window.positionAt(i) to continue");
         if (!(position instanceof KeysetScrollPosition keyset)) {
@@ -90,7 +114,7 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
             throw new IllegalArgumentException("position must scroll forward when it is initial, was " + position
                     + "; start from ScrollPosition.keyset() and scroll backward from window.positionAt(i)");
         }
-        EntityPager<T> pager = pager(sort, limit);
+        EntityPager<T> pager = pager(spec, sort, limit);
         List<String> paths = paths(pager);
         String token = keyset.isInitial() ? null : pager.tokenAt(values(keyset, paths), keyset.scrollsBackward());
         Page<T> page = onePage(pager, token);
@@ -102,7 +126,12 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
 
     @Override
     public Page<T> keysetPage(String token, Sort sort, int pageSize) {
-        return onePage(pager(sort, pageSize), token);
+        return onePage(pager(null, sort, pageSize), token);
+    }
+
+    @Override
+    public Page<T> keysetPage(Specification<T> spec, String token, Sort sort, int pageSize) {
+        return onePage(pager(checked(spec), sort, pageSize), token);
     }
 
     /**
@@ -125,7 +154,16 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
 
     @Override
     public Stream<T> keysetStream(Sort sort, int pageSize) {
-        EntityPager<T> pager = pager(sort, pageSize);
+        return stream(null, sort, pageSize);
+    }
+
+    @Override
+    public Stream<T> keysetStream(Specification<T> spec, Sort sort, int pageSize) {
+        return stream(checked(spec), sort, pageSize);
+    }
+
+    private Stream<T> stream(Specification<T> spec, Sort sort, int pageSize) {
+        EntityPager<T> pager = pager(spec, sort, pageSize);
         try {
             return ReadOnlyTransactions.stream(transactionManager, "KeysetRepository.keysetStream",
                     () -> pager.walk(entityManager, null).stream());
@@ -138,46 +176,81 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
 
     @Override
     public String forEachKeysetPage(String token, Sort sort, int pageSize, PageWork<T> work) {
+        return forEachPage(null, token, sort, pageSize, work);
+    }
+
+    @Override
+    public String forEachKeysetPage(Specification<T> spec, String token, Sort sort, int pageSize, PageWork<T> work) {
+        return forEachPage(checked(spec), token, sort, pageSize, work);
+    }
+
+    private String forEachPage(Specification<T> spec, String token, Sort sort, int pageSize, PageWork<T> work) {
         Arguments.notNull("work", work, "pass the code to run for each page");
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("forEachKeysetPage commits each page in a transaction of its own, but a"
                     + " transaction is active; call it outside @Transactional, or call keysetPage(token, ...) once"
                     + " per transaction and carry Page.nextToken() to the next call");
         }
-        EntityPager<T> pager = pager(sort, pageSize);
-        PlatformTransactionManager manager = transactionManager.get();
+        EntityPager<T> pager = pager(spec, sort, pageSize);
+        return PagerAccess.get().forEachPage(pager, token, transactionPerPage(transactionManager.get()),
+                transaction -> entityManager.unwrap(Session.class), work, "forEachKeysetPage(token, ...)");
+    }
+
+    /**
+     * A page's unit of work: a read-write transaction of the repository's transaction manager, in
+     * which the shared entity manager is the transaction's.
+     */
+    private static PageTransaction<TransactionStatus> transactionPerPage(PlatformTransactionManager manager) {
         DefaultTransactionDefinition definition = new DefaultTransactionDefinition();
         definition.setName("KeysetRepository.forEachKeysetPage");
-        String committed = token;
-        long rows = 0;
-        while (true) {
-            TransactionStatus transaction = manager.getTransaction(definition);
-            Page<T> page;
-            try {
-                page = pager.page(entityManager, committed);
-                work.accept(entityManager.unwrap(Session.class), page);
-            } catch (Exception e) {
-                ReadOnlyTransactions.rollback(manager, transaction, e);
-                throw Failures.wrap("A page failed after " + rows + " rows were committed: " + e.getMessage()
-                        + ". Its transaction was rolled back; resume with forEachKeysetPage(token, ...) from the last"
-                        + " committed token " + (committed == null ? "null (the start)" : committed)
-                        + " (BatchwiseException.resumeToken())", rows, committed, e);
+        return new PageTransaction<>() {
+            @Override
+            public TransactionStatus begin() {
+                return manager.getTransaction(definition);
             }
-            try {
+
+            @Override
+            public void commit(TransactionStatus transaction) {
                 manager.commit(transaction);
-            } catch (RuntimeException e) {
-                throw Failures.wrap("A page's commit failed after " + rows + " rows were committed: "
-                        + e.getMessage() + "; resume with forEachKeysetPage(token, ...) from the last committed"
-                        + " token " + (committed == null ? "null (the start)" : committed), rows, committed, e);
             }
-            rows += page.size();
-            if (!page.isEmpty()) {
-                committed = page.nextToken();
+
+            @Override
+            public void rollback(TransactionStatus transaction) {
+                if (!transaction.isCompleted()) {   // a failed commit has rolled back already
+                    manager.rollback(transaction);
+                }
             }
-            if (!page.hasNext()) {
-                return committed;
-            }
+        };
+    }
+
+    private static <T> Specification<T> checked(Specification<T> spec) {
+        return Arguments.notNull("spec", spec, "pass the Specification rows must meet, or call the method without"
+                + " one for every row");
+    }
+
+    /**
+     * The pager for this sort and size, and, with {@code spec}, that filter. Unfiltered pagers are
+     * opened once (validated against the metamodel, index checked) and kept; a filtered one is opened
+     * per call (specifications are usually built per request, so keeping them would fill the cache
+     * with pagers used once), after the unfiltered pager of its sort has checked the index, so no
+     * call reads {@code information_schema} again.
+     */
+    private EntityPager<T> pager(Specification<T> spec, Sort sort, int pageSize) {
+        EntityPager<T> unfiltered = pager(sort, pageSize);
+        if (spec == null) {
+            return unfiltered;
         }
+        return builder(sort, pageSize).where(condition(spec)).indexCheck(IndexCheck.OFF).open();
+    }
+
+    /** {@code spec} as the pager's criteria condition, given the page query as Spring Data gives it. */
+    static <T> QueryCondition<T> condition(Specification<T> spec) {
+        return new QueryCondition<>() {
+            @Override
+            public Predicate toPredicate(HibernateCriteriaBuilder builder, Root<T> root, CriteriaQuery<?> query) {
+                return spec.toPredicate(root, query, builder);
+            }
+        };
     }
 
     /** The pager for this sort and size, opened once (validated against the metamodel, index checked). */
@@ -188,17 +261,22 @@ final class KeysetRepositoryFragment<T> implements KeysetRepository<T> {
         if (pager != null) {
             return pager;
         }
+        pager = builder(sort, pageSize).open();
+        if (pagers.size() < MAX_PAGERS) {
+            pagers.putIfAbsent(key, pager);
+        }
+        return pager;
+    }
+
+    /** A pager builder with this sort, size and the context's token options. */
+    private EntityPager.Builder<T, T> builder(Sort sort, int pageSize) {
         EntityPager.Builder<T, T> builder = EntityPager.of(entityManager.getEntityManagerFactory(), entity.getJavaType())
                 .pageSize(pageSize);
         List<SortKey> keys = keys(sort);
         if (!keys.isEmpty()) {
             builder.orderBy(keys.get(0), keys.subList(1, keys.size()).toArray(SortKey[]::new));
         }
-        pager = builder.open();
-        if (pagers.size() < MAX_PAGERS) {
-            pagers.putIfAbsent(key, pager);
-        }
-        return pager;
+        return tokens.get().applyTo(builder);
     }
 
     private static List<SortKey> keys(Sort sort) {

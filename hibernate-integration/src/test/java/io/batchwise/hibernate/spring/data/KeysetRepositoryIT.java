@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,20 +17,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import jakarta.persistence.criteria.Subquery;
+
+import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan.Filter;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.domain.ScrollPosition;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.domain.Window;
+import org.springframework.data.jpa.domain.Specification;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -37,19 +45,34 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.batchwise.core.BatchwiseException;
+import io.batchwise.core.IndexCheck;
 import io.batchwise.core.JdbcDriver;
 import io.batchwise.core.Page;
+import io.batchwise.hibernate.EntityPager;
+import io.batchwise.hibernate.fixtures.Author;
+import io.batchwise.hibernate.fixtures.Book;
 import io.batchwise.hibernate.fixtures.Item;
+import io.batchwise.hibernate.fixtures.SessionFactories;
 import io.batchwise.testing.ItemTable;
 import io.batchwise.testing.MySqlServerExtension;
 import io.batchwise.testing.TestSchema;
 
-/** The {@link KeysetRepository} fragment with Spring's JpaTransactionManager, both drivers. */
+/**
+ * The {@link KeysetRepository} fragment with Spring's JpaTransactionManager, both drivers: over every
+ * row, over the rows of a {@link Specification}, and with the token options of a {@link KeysetTokens}
+ * bean.
+ */
 @ExtendWith(MySqlServerExtension.class)
+@Timeout(120) // a keyset walk that loops fails here, with its name
 class KeysetRepositoryIT {
     static final int ROWS = 2_345;
     static final int SIZE = 200;
     static final Sort BY_CATEGORY = Sort.by("category");   // nullable: every 7th row is NULL
+    /** Two categories and the NULLs: 645 of the 2,345 rows. */
+    static final Specification<Item> SOME = (item, query, cb) -> cb.or(item.get("category").in("cat-3", "cat-5"),
+            cb.isNull(item.get("category")));
+    static final String SOME_SQL = "category in ('cat-3', 'cat-5') or category is null";
+    static final byte[] SECRET = "a secret of 32 bytes, kept here.".getBytes(StandardCharsets.UTF_8);
     static final Map<JdbcDriver, AnnotationConfigApplicationContext> CONTEXTS = new EnumMap<>(JdbcDriver.class);
     static TestSchema schema;
 
@@ -61,6 +84,13 @@ class KeysetRepositoryIT {
     @EnableJpaRepositories(considerNestedRepositories = true, repositoryFactoryBeanClass = BatchwiseJpaRepositoryFactoryBean.class,
             includeFilters = @Filter(type = FilterType.ASSIGNABLE_TYPE, classes = ItemRepository.class))
     static class Repositories {
+    }
+
+    static class SignedTokens {
+        @Bean
+        KeysetTokens keysetTokens() {
+            return KeysetTokens.defaults().tokenSecret(SECRET).maxTokenChars(120);
+        }
     }
 
     @BeforeAll
@@ -98,6 +128,15 @@ class KeysetRepositoryIT {
         try (Connection c = schema.server().connect(schema.name());
              Statement s = c.createStatement();
              ResultSet r = s.executeQuery("select sum(amount) from item")) {
+            r.next();
+            return r.getBigDecimal(1);
+        }
+    }
+
+    static BigDecimal amount(String where) throws SQLException {
+        try (Connection c = schema.server().connect(schema.name());
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select sum(amount) from item where " + where)) {
             r.next();
             return r.getBigDecimal(1);
         }
@@ -263,6 +302,230 @@ class KeysetRepositoryIT {
         assertMessage("nope", () -> repository.keysetPage(null, Sort.by("nope"), SIZE));
         assertMessage("token", () -> repository.keysetPage("not-a-token", BY_CATEGORY, SIZE));
         assertMessage("work must not be null", () -> repository.forEachKeysetPage(null, BY_CATEGORY, SIZE, null));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void windowsPagesAndStreamsOfASpecificationVisitEveryMatchingRowOnceInOrder(JdbcDriver driver) throws SQLException {
+        ItemRepository repository = repository(driver);
+        List<Long> expected = ids("select id from item where " + SOME_SQL + " order by category, id");
+        assertEquals(645, expected.size());
+
+        List<Long> byWindow = new ArrayList<>();
+        Window<Item> window = repository.keysetWindow(SOME, ScrollPosition.keyset(), BY_CATEGORY, SIZE);
+        while (true) {
+            window.forEach(item -> byWindow.add(item.getId()));
+            if (!window.hasNext()) {
+                break;
+            }
+            window = repository.keysetWindow(SOME, window.positionAt(window.size() - 1), BY_CATEGORY, SIZE);
+        }
+        assertEquals(expected, byWindow);
+
+        assertEquals(expected, tokenPages(repository, SOME, token -> { }));
+
+        try (Stream<Item> items = repository.keysetStream(SOME, BY_CATEGORY, SIZE)) {
+            assertEquals(expected, items.map(Item::getId).toList());
+        }
+
+        // Spring Data's reading of a null predicate: no restriction
+        try (Stream<Item> all = repository.keysetStream((item, query, cb) -> null, BY_CATEGORY, 1_000)) {
+            assertEquals(ids("select id from item order by category, id"), all.map(Item::getId).toList());
+        }
+        assertEquals(0, schema.borrowedConnections());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void aSpecificationMayUseItsQueryForASubquery(JdbcDriver driver) throws SQLException {
+        ItemRepository repository = repository(driver);
+        // the rows whose successor by id has the same category: needs query.subquery(...)
+        Specification<Item> followedBySame = (item, query, cb) -> {
+            Subquery<Long> next = query.subquery(Long.class);
+            var other = next.from(Item.class);
+            next.select(other.get("id")).where(cb.equal(other.get("id"), cb.sum(item.<Long>get("id"), 13L)),
+                    cb.equal(other.get("category"), item.get("category")));
+            return cb.exists(next);
+        };
+        List<Long> seen = new ArrayList<>();
+        repository.keysetStream(followedBySame, Sort.unsorted(), SIZE).forEach(item -> seen.add(item.getId()));
+        assertEquals(ids("select a.id from item a where exists (select 1 from item b where b.id = a.id + 13"
+                + " and b.category = a.category) order by a.id"), seen);
+        assertTrue(seen.size() > SIZE, "more than one page: " + seen.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void forEachKeysetPageOfASpecificationCommitsTheMatchingRowsOnlyAndResumes(JdbcDriver driver) throws SQLException {
+        ItemRepository repository = repository(driver);
+        BigDecimal some = amount(SOME_SQL);
+        BigDecimal others = amount("not (" + SOME_SQL + ")");
+        int[] pages = new int[1];
+        BatchwiseException failure = assertThrows(BatchwiseException.class,
+                () -> repository.forEachKeysetPage(SOME, null, BY_CATEGORY, SIZE, (session, page) -> {
+                    page.content().forEach(item -> item.setAmount(item.getAmount().add(BigDecimal.ONE)));
+                    if (++pages[0] == 4) {
+                        session.flush();
+                        throw new IllegalStateException("page 4 fails");
+                    }
+                }));
+        assertTrue(failure.getMessage().startsWith("A page failed after " + 3 * SIZE + " rows were committed: page 4"
+                + " fails. Its transaction was rolled back; resume with forEachKeysetPage(token, ...)"),
+                failure.getMessage());
+        assertEquals(some.add(BigDecimal.valueOf(3L * SIZE)), amount(SOME_SQL), "three pages committed");
+
+        String end = repository.forEachKeysetPage(SOME, failure.resumeToken().orElseThrow(), BY_CATEGORY, SIZE,
+                (session, page) -> page.content().forEach(item -> item.setAmount(item.getAmount().add(BigDecimal.ONE))));
+        assertEquals(some.add(BigDecimal.valueOf(645)), amount(SOME_SQL), "every matching row exactly once");
+        assertEquals(others, amount("not (" + SOME_SQL + ")"), "no other row touched");
+        List<Long> afterEnd = new ArrayList<>();
+        repository.forEachKeysetPage(SOME, end, BY_CATEGORY, SIZE,
+                (session, page) -> page.content().forEach(item -> afterEnd.add(item.getId())));
+        assertEquals(List.of(), afterEnd, "the returned token resumes after the last matching row");
+        assertEquals(0, schema.borrowedConnections());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J"})
+    void badSpecificationsAndTokensAreRefusedNamingTheParameter(JdbcDriver driver) {
+        ItemRepository repository = repository(driver);
+        String fix = "spec must not be null; pass the Specification rows must meet, or call the method without one";
+        assertMessage(fix, () -> repository.keysetWindow(null, ScrollPosition.keyset(), BY_CATEGORY, SIZE));
+        assertMessage(fix, () -> repository.keysetPage(null, null, BY_CATEGORY, SIZE));
+        assertMessage(fix, () -> repository.keysetStream(null, BY_CATEGORY, SIZE));
+        assertMessage(fix, () -> repository.forEachKeysetPage(null, null, BY_CATEGORY, SIZE, (s, p) -> { }));
+        assertMessage("work must not be null", () -> repository.forEachKeysetPage(SOME, null, BY_CATEGORY, SIZE, null));
+        assertMessage("pageSize must be >= 1, was 0", () -> repository.keysetPage(SOME, null, BY_CATEGORY, 0));
+        assertMessage("sort must not be null", () -> repository.keysetStream(SOME, null, SIZE));
+
+        assertMessage("condition must only return a Predicate, but it changed the query itself", () -> repository
+                .keysetPage((item, query, cb) -> {
+                    query.distinct(true);
+                    return cb.isNotNull(item.get("category"));
+                }, null, BY_CATEGORY, SIZE));
+        assertMessage("condition could not be built on entity", () -> repository.keysetPage(
+                (item, query, cb) -> cb.equal(item.get("nope"), 1), null, BY_CATEGORY, SIZE));
+
+        // tokens are bound to the filter
+        String unfiltered = repository.keysetPage(null, BY_CATEGORY, SIZE).nextToken();
+        assertMessage("token was issued for a different query",
+                () -> repository.keysetPage(SOME, unfiltered, BY_CATEGORY, SIZE));
+        String filtered = repository.keysetPage(SOME, null, BY_CATEGORY, SIZE).nextToken();
+        assertMessage("token was issued for a different query",
+                () -> repository.keysetPage(filtered, BY_CATEGORY, SIZE));
+        assertMessage("token was issued for a different query", () -> repository.keysetPage(
+                (item, query, cb) -> cb.isNotNull(item.get("category")), filtered, BY_CATEGORY, SIZE));
+        // the same condition with another value: the values are bound, and part of the token's query too
+        String cat3 = repository.keysetPage(category("cat-3"), null, BY_CATEGORY, SIZE).nextToken();
+        assertEquals(cat3, repository.keysetPage(category("cat-3"), null, BY_CATEGORY, SIZE).nextToken(),
+                "a specification built again for the next request takes the token");
+        repository.keysetPage(category("cat-3"), cat3, BY_CATEGORY, SIZE);
+        assertMessage("token was issued for a different query",
+                () -> repository.keysetPage(category("cat-5"), cat3, BY_CATEGORY, SIZE));
+
+        // forEachKeysetPage refuses a bad token before any transaction, as EntityPager.forEachPage does
+        String previous = repository.keysetPage(SOME, filtered, BY_CATEGORY, SIZE).previousToken();
+        assertMessage("token must continue forward, but it is a previous-page token",
+                () -> repository.forEachKeysetPage(SOME, previous, BY_CATEGORY, SIZE, (s, p) -> { }));
+        assertMessage("token is not a Batchwise resume token",
+                () -> repository.forEachKeysetPage("%%", BY_CATEGORY, SIZE, (s, p) -> { }));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J"})
+    void aSpecificationThatJoinsACollectionOrAddsARootIsRefusedWhenThePagerOpens(JdbcDriver driver) {
+        // the fragment's adapter on an entity with a collection; refused while the query is checked, before any SQL
+        try (SessionFactory factory = SessionFactories.create(schema.dataSource(driver))) {
+            Specification<Author> joinsBooks = (author, query, cb) -> cb.like(author.join("books").get("title"), "A%");
+            IllegalArgumentException joined = assertThrows(IllegalArgumentException.class, () -> EntityPager
+                    .of(factory, Author.class).where(KeysetRepositoryFragment.condition(joinsBooks))
+                    .indexCheck(IndexCheck.OFF).open());
+            assertTrue(joined.getMessage().contains("condition must not join or fetch the collection \"books\": a"
+                    + " join repeats the entity once per element"), joined.getMessage());
+            assertTrue(joined.getMessage().contains("filter on the collection with a subquery"), joined.getMessage());
+
+            Specification<Author> fetchesBooks = (author, query, cb) -> {
+                author.fetch("books");
+                return cb.isNotNull(author.get("name"));
+            };
+            IllegalArgumentException fetched = assertThrows(IllegalArgumentException.class, () -> EntityPager
+                    .of(factory, Author.class).where(KeysetRepositoryFragment.condition(fetchesBooks))
+                    .indexCheck(IndexCheck.OFF).open());
+            assertTrue(fetched.getMessage().contains("the collection \"books\""), fetched.getMessage());
+
+            Specification<Author> secondRoot = (author, query, cb) -> cb.equal(query.from(Book.class).get("author"),
+                    author);
+            IllegalArgumentException root = assertThrows(IllegalArgumentException.class, () -> EntityPager
+                    .of(factory, Author.class).where(KeysetRepositoryFragment.condition(secondRoot))
+                    .indexCheck(IndexCheck.OFF).open());
+            assertTrue(root.getMessage().contains("another root"), root.getMessage());
+
+            // a to-one join keeps one row per entity
+            Specification<Book> byAuthor = (book, query, cb) -> cb.like(book.join("author").get("name"), "A%");
+            assertEquals(List.of("id"), EntityPager.of(factory, Book.class)
+                    .where(KeysetRepositoryFragment.condition(byAuthor)).indexCheck(IndexCheck.OFF).open().order()
+                    .keys().stream().map(k -> k.column()).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J", "MARIADB_CONNECTOR_J"})
+    void aKeysetTokensBeanSignsTheTokensAndLimitsTheirLength(JdbcDriver driver) {
+        ItemRepository plain = repository(driver);
+        try (AnnotationConfigApplicationContext context = SpringContexts.start(schema.dataSource(driver),
+                Repositories.class, SignedTokens.class)) {
+            ItemRepository signed = context.getBean(ItemRepository.class);
+            List<Long> ids = tokenPages(signed, SOME, token -> assertTrue(token.length() <= 120, token));
+            assertEquals(645, ids.size());
+
+            String signedToken = signed.keysetPage(null, BY_CATEGORY, SIZE).nextToken();
+            String plainToken = plain.keysetPage(null, BY_CATEGORY, SIZE).nextToken();
+            assertMessage("token is not signed, but this pager has a tokenSecret",
+                    () -> signed.keysetPage(plainToken, BY_CATEGORY, SIZE));
+            assertMessage("token is signed, but this pager has no tokenSecret",
+                    () -> plain.keysetPage(signedToken, BY_CATEGORY, SIZE));
+            assertMessage("token is 130 characters, more than the limit of 120",
+                    () -> signed.keysetPage("A".repeat(130), BY_CATEGORY, SIZE));
+            // a long key makes a token the limit refuses: the payload (250 characters) as the sort key
+            assertMessage("more than the limit of 120: the key values are too long",
+                    () -> signed.keysetPage(null, Sort.by("payload"), SIZE));
+            assertTrue(plain.keysetPage(null, Sort.by("payload"), SIZE).nextToken().length() > 120,
+                    "the default limit takes it");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JdbcDriver.class, names = {"MYSQL_CONNECTOR_J"})
+    void keysetTokensRefuseBadSettingsWhenSet(JdbcDriver driver) {
+        IllegalArgumentException shortSecret = assertThrows(IllegalArgumentException.class,
+                () -> KeysetTokens.defaults().tokenSecret(new byte[8]));
+        assertTrue(shortSecret.getMessage().startsWith("secret must be at least 16 bytes, was 8"),
+                shortSecret.getMessage());
+        IllegalArgumentException nullSecret = assertThrows(IllegalArgumentException.class,
+                () -> KeysetTokens.defaults().tokenSecret(null));
+        assertTrue(nullSecret.getMessage().startsWith("secret must not be null"), nullSecret.getMessage());
+        IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class,
+                () -> KeysetTokens.defaults().maxTokenChars(10));
+        assertTrue(tiny.getMessage().startsWith("maxTokenChars must be in [64, 4096], was 10"), tiny.getMessage());
+    }
+
+    /** The ids of {@code spec}'s rows by category, page by page through the tokens, each next token checked. */
+    static List<Long> tokenPages(ItemRepository repository, Specification<Item> spec, Consumer<String> eachToken) {
+        List<Long> ids = new ArrayList<>();
+        String token = null;
+        do {
+            Page<Item> page = repository.keysetPage(spec, token, BY_CATEGORY, SIZE);
+            page.content().forEach(item -> ids.add(item.getId()));
+            token = page.hasNext() ? page.nextToken() : null;
+            if (token != null) {
+                eachToken.accept(token);
+            }
+        } while (token != null);
+        return ids;
+    }
+
+    static Specification<Item> category(String category) {
+        return (item, query, cb) -> cb.equal(item.get("category"), category);
     }
 
     /** Spring Data translates a repository's IllegalArgumentException to its InvalidDataAccessApiUsageException. */
