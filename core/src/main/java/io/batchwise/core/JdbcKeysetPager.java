@@ -18,6 +18,7 @@ import io.batchwise.core.spi.Identifiers;
 import io.batchwise.core.spi.KeyKind;
 import io.batchwise.core.spi.KeysetPages;
 import io.batchwise.core.spi.KeysetQuery;
+import io.batchwise.core.spi.PageTransaction;
 import io.batchwise.core.spi.ResumeTokens;
 import io.batchwise.core.spi.SessionZone;
 import io.batchwise.core.spi.KeyQuantiles;
@@ -149,6 +150,79 @@ public final class JdbcKeysetPager<T> {
      */
     public KeysetWalk<T> walk(String token) {
         return pages.walk(token, this::read, () -> { });
+    }
+
+    /**
+     * Walks every page after the token's row (null: from the start), each in a transaction of its own
+     * on a connection borrowed for it: reads the page on that connection, hands both to {@code work},
+     * commits, and only then takes the page's {@link Page#nextToken()} as the token to resume from. A
+     * failure rolls back the failing page only and is rethrown as a {@link BatchwiseException} that
+     * names the token to resume from ({@link BatchwiseException#resumeToken()}: after the last committed
+     * page, empty when none was and the walk started from the start) and the
+     * {@link BatchwiseException#reason()} of the failure, so retry code need not parse the message.
+     * Pages are never read ahead here. For changes row by row in bounded transactions with retries,
+     * checkpoints and partitions, see {@code JdbcMigration}.
+     *
+     * @return the token after the last page (pass it again later to pick up rows added since)
+     * @throws IllegalArgumentException if {@code work} is null, or the token is refused (see
+     *         {@link #page(String)}) or leads backward; no SQL runs then
+     */
+    public String forEachPage(String token, JdbcPageWork<T> work) {
+        Arguments.notNull("work", work, "pass the code to run for each page, in its transaction");
+        return pages.forEachPage(token, transactionPerPage(), connection -> (backward, boundary, limit,
+                rowsBefore) -> readOn(connection, backward, boundary, limit, rowsBefore), work::accept,
+                "forEachPage(token, work)");
+    }
+
+    /** {@link #forEachPage}'s unit of work: a connection of the page's own, autocommit off. */
+    private PageTransaction<Connection> transactionPerPage() {
+        return new PageTransaction<>() {
+            @Override
+            public Connection begin() throws SQLException {
+                Connection connection = dataSource.getConnection();
+                try {
+                    connection.setAutoCommit(false);
+                } catch (SQLException | RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
+                return connection;
+            }
+
+            @Override
+            public void commit(Connection connection) throws SQLException {
+                connection.commit();
+            }
+
+            @Override
+            public void rollback(Connection connection) throws SQLException {
+                if (!connection.isClosed()) {
+                    connection.rollback();
+                }
+            }
+
+            @Override
+            public void close(Connection connection) throws SQLException {
+                try {
+                    if (!connection.isClosed()) {
+                        connection.setAutoCommit(true);
+                    }
+                } finally {
+                    connection.close();
+                }
+            }
+        };
+    }
+
+    /** One page's rows on the caller's transaction's {@code connection}. */
+    private KeysetQuery.Rows<T> readOn(Connection connection, boolean backward, List<Object> boundary, int limit,
+            long rowsBefore) {
+        try {
+            return query.read(connection, backward, boundary, null, limit, rowsBefore, "");
+        } catch (SQLException e) {
+            throw Failures.wrap("Reading the keyset page after row " + rowsBefore + " failed: " + e.getMessage(),
+                    rowsBefore, null, e);
+        }
     }
 
     /** Pages a walk reads ahead of the caller ({@link Builder#readAhead(int)}); 0 when off. */
@@ -355,7 +429,8 @@ public final class JdbcKeysetPager<T> {
          * {@code pages} pages before the caller gets to it, so it sees the rows committed at that
          * earlier moment. Closing the walk (also an early exit, or a failure in the caller's code)
          * stops the reader after the read in progress and returns when its thread has ended and its
-         * connection is back in the pool; an unclosed walk keeps its reader waiting. Single pages
+         * connection is back in the pool; the reader of a walk dropped unclosed stops once the walk is
+         * collected (close walks all the same: that may take long). Single pages
          * ({@link JdbcKeysetPager#page(String)}) are never read ahead.
          *
          * <p>It pays when the work per page takes about as long as reading the page, or the server is
